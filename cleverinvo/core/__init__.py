@@ -1,0 +1,34 @@
+"""CleverInvo's core: every rule of the product as a library, with no server and no UI.
+
+>>> import cleverinvo.core
+>>> ci = cleverinvo.core.open("books.db")
+>>> books = ci.books()                      # the account "default"
+>>> client = books.clients.create({"name": "Acme Corp"})
+"""
+
+from cleverinvo.core.errors import (
+    AuthenticationError,
+    CleverInvoError,
+    Conflict,
+    LimitReached,
+    NotFound,
+    SchemaError,
+    ValidationError,
+)
+from cleverinvo.core.records import Plan, Status
+from cleverinvo.core.store import Books, CleverInvo, open
+
+__all__ = [
+    "AuthenticationError",
+    "Books",
+    "CleverInvo",
+    "CleverInvoError",
+    "Conflict",
+    "LimitReached",
+    "NotFound",
+    "Plan",
+    "SchemaError",
+    "Status",
+    "ValidationError",
+    "open",
+]

@@ -1,0 +1,141 @@
+"""Clients of one account: create, read, update, archive and restore, list with search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee as pw
+
+from cleverinvo.core import accounts, clock, models
+from cleverinvo.core.db import transaction
+from cleverinvo.core.errors import NotFound, ValidationError
+from cleverinvo.core.fields import Fields
+from cleverinvo.core.ids import new_id
+from cleverinvo.core.paging import Paging, search_key
+from cleverinvo.core.records import Client, Page
+
+# API name → (column, longest text). ``name`` is required on create; the rest are optional.
+_TEXT_FIELDS: dict[str, tuple[pw.Field, int]] = {
+    "name": (models.Client.name, 255),
+    "address": (models.Client.address, 1000),
+    "taxId": (models.Client.tax_id, 64),
+    "phone": (models.Client.phone, 64),
+    "notes": (models.Client.notes, 5000),
+}
+CREATE_FIELDS = (*_TEXT_FIELDS, "email")
+UPDATE_FIELDS = (*CREATE_FIELDS, "isActive")
+
+
+def to_record(row: models.Client) -> Client:
+    return Client(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        address=row.address,
+        tax_id=row.tax_id,
+        phone=row.phone,
+        notes=row.notes,
+        is_active=row.is_active,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _read(data: object, allowed: tuple[str, ...], creating: bool) -> dict[pw.Field, Any]:
+    f = Fields(data, allowed)
+    changes: dict[pw.Field, Any] = {}
+    for key, (column, longest) in _TEXT_FIELDS.items():
+        if key == "name" and (creating or f.has("name")):
+            changes[column] = f.text("name", required=True, max_length=longest)
+        elif f.has(key):
+            changes[column] = f.text(key, max_length=longest)
+    if f.has("email"):
+        changes[models.Client.email] = f.email("email")
+    if f.has("isActive"):
+        changes[models.Client.is_active] = f.boolean("isActive", required=True)
+    return changes
+
+
+class Clients:
+    """The clients of one account. Another account's client is never found."""
+
+    def __init__(self, account_id: str) -> None:
+        self.account_id = account_id
+
+    def _row(self, client_id: object) -> models.Client:
+        found = (
+            models.Client.get_or_none((models.Client.id == client_id) & (models.Client.account == self.account_id))
+            if isinstance(client_id, str)
+            else None
+        )
+        if found is None:
+            raise NotFound(f"Client not found: {client_id}")
+        return found
+
+    def create(self, data: object) -> Client:
+        """A new active client from ``{"name": …, "email": …, "address": …, "taxId": …, "phone": …, "notes": …}``."""
+        values = _read(data, CREATE_FIELDS, creating=True)
+        now = clock.now()
+        with transaction():
+            accounts.check_client_capacity(accounts.lock(self.account_id))
+            row = models.Client.create(
+                id=new_id(),
+                account=self.account_id,
+                is_active=True,
+                created_at=now,
+                updated_at=now,
+                search=search_key(values[models.Client.name], values.get(models.Client.email)),
+                **{column.name: value for column, value in values.items()},
+            )
+        return to_record(row)
+
+    def get(self, client_id: str) -> Client:
+        """Any client of this account by id, archived ones included."""
+        return to_record(self._row(client_id))
+
+    def update(self, client_id: str, data: object) -> Client:
+        """Change only the fields given; ``isActive: true`` restores an archived client (within the plan)."""
+        values = _read(data, UPDATE_FIELDS, creating=False)
+        with transaction():
+            row = self._row(client_id)
+            if values.get(models.Client.is_active) is True and not row.is_active:
+                accounts.check_client_capacity(accounts.lock(self.account_id))
+            for column, value in values.items():
+                setattr(row, column.name, value)
+            row.search = search_key(row.name, row.email)
+            row.updated_at = clock.now()
+            row.save()
+        return to_record(row)
+
+    def archive(self, client_id: str) -> Client:
+        """Soft delete: the client leaves lists but keeps its invoices and stays readable by id."""
+        return self.update(client_id, {"isActive": False})
+
+    def restore(self, client_id: str) -> Client:
+        return self.update(client_id, {"isActive": True})
+
+    def list(
+        self, page: int = 1, limit: int = 20, search: str | None = None, active: bool | None = True
+    ) -> Page[Client]:
+        """Newest first. ``active=True`` (the API's list) shows active clients, ``False`` archived, ``None`` all."""
+        paging = Paging.check(page, limit, search)
+        query = models.Client.select().where(models.Client.account == self.account_id)
+        if active is not None:
+            query = query.where(models.Client.is_active == active)
+        if paging.search:
+            query = query.where(models.Client.search.contains(paging.search))
+        total = query.count()
+        rows = query.order_by(models.Client.created_at.desc(), models.Client.id.desc()).paginate(
+            paging.page, paging.limit
+        )
+        return Page(items=tuple(to_record(r) for r in rows), total=total, page=paging.page, limit=paging.limit)
+
+    def active_row(self, client_id: object, field: str = "clientId") -> models.Client:
+        """The active client an invoice may be written to, or a ``ValidationError`` on ``field``."""
+        try:
+            row = self._row(client_id)
+        except NotFound:
+            row = None
+        if row is None or not row.is_active:
+            raise ValidationError(f"Invalid field: {field} does not name an active client of this account", field)
+        return row

@@ -1,0 +1,132 @@
+"""Opening a database: the target, the pragmas, the schema version and the migrations forward.
+
+The target is a file path or a database URL (``sqlite:///path``, ``postgresql://user@host/db``), taken from the
+argument, else ``CLEVERINVO_DB``, else a SQLite file in the user's data folder.
+"""
+
+import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import peewee as pw
+from platformdirs import user_data_path
+from playhouse.db_url import connect as connect_url
+from playhouse.migrate import SchemaMigrator, migrate
+
+from cleverinvo.core.errors import SchemaError
+from cleverinvo.core.models import MODELS, Account, InvoicePdf, SchemaVersion, proxy
+
+ENV_VAR = "CLEVERINVO_DB"
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "synchronous": "full",
+}
+
+
+def default_path() -> Path:
+    """Where the embedded database lives when nothing else is chosen."""
+    return user_data_path("cleverinvo", appauthor=False) / "cleverinvo.db"
+
+
+def resolve_target(target: str | os.PathLike[str] | None) -> str:
+    """The database the caller means: the argument, ``CLEVERINVO_DB``, or the default file."""
+    if target is not None and str(target):
+        return str(target)
+    return os.environ.get(ENV_VAR) or str(default_path())
+
+
+def connect(target: str) -> pw.Database:
+    """A peewee database for a path or URL, not yet connected."""
+    if "://" not in target:
+        path = Path(target).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SchemaError(f"Cannot create the folder for the database {path}: {exc.strerror}") from None
+        return pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+    try:
+        if target.startswith("sqlite"):
+            return connect_url(target, pragmas=SQLITE_PRAGMAS)
+        return connect_url(target, autorollback=True)
+    except (RuntimeError, ValueError, ImportError) as exc:
+        raise SchemaError(f"Cannot use the database {redact(target)}: {exc}") from None
+
+
+def redact(target: str) -> str:
+    """A target fit for messages and logs: a URL's password replaced by ``***``."""
+    if "://" not in target or "@" not in target:
+        return target
+    scheme, rest = target.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else target
+
+
+def transaction() -> AbstractContextManager[Any]:
+    """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so two writers queue
+    on the busy timeout instead of failing when a read lock cannot be upgraded."""
+    database = proxy.obj
+    if isinstance(database, pw.SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+def _add_pdf_store(migrator: SchemaMigrator) -> None:
+    """Version 2: rendered PDFs live in the database, and each account chooses its paper size."""
+    migrate(migrator.add_column("account", "paper_size", pw.TextField(default="A4")))
+    InvoicePdf.create_table()
+
+
+# Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _add_pdf_store}
+LATEST_VERSION = max(MIGRATIONS, default=1)
+
+
+def ensure_schema(database: pw.Database) -> int:
+    """Create a fresh schema, or migrate an older one forward in one transaction; refuse a newer one.
+
+    Returns the version the database was at before (0 for a fresh database).
+    """
+    with transaction():
+        if not database.table_exists(SchemaVersion._meta.table_name):
+            if database.table_exists(Account._meta.table_name):
+                raise SchemaError("This database has CleverInvo tables but no schema version; it cannot be used")
+            database.create_tables(MODELS)
+            SchemaVersion.create(version=LATEST_VERSION)
+            return 0
+        row = SchemaVersion.select().get_or_none()
+        found = row.version if row is not None else 0
+        if found > LATEST_VERSION:
+            raise SchemaError(
+                f"This database is at schema version {found}, but this CleverInvo knows versions up to "
+                f"{LATEST_VERSION}. Upgrade CleverInvo to open it; nothing was changed."
+            )
+        if found < 1:
+            raise SchemaError("This database's schema version is missing or invalid; it cannot be used")
+        migrator = SchemaMigrator.from_database(database)
+        for version in range(found + 1, LATEST_VERSION + 1):
+            MIGRATIONS[version](migrator)
+        if found != LATEST_VERSION:
+            SchemaVersion.update(version=LATEST_VERSION).execute()
+        return found
+
+
+def open_database(target: str | os.PathLike[str] | None = None) -> pw.Database:
+    """Connect to the chosen database, bind the models to it and bring its schema up to date."""
+    resolved = resolve_target(target)
+    database = connect(resolved)
+    proxy.initialize(database)
+    try:
+        database.connect(reuse_if_open=True)
+        ensure_schema(database)
+    except pw.OperationalError as exc:
+        database.close()
+        raise SchemaError(f"Cannot open the database {redact(resolved)}: {exc}") from None
+    except SchemaError:
+        database.close()
+        raise
+    return database

@@ -1,0 +1,37 @@
+"""The domain's exceptions. Shells map each class to their own output; none of them parses a message."""
+
+
+class CleverInvoError(Exception):
+    """Base of every error the core raises on purpose. ``message`` is safe to show to a user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(CleverInvoError):
+    """Input that breaks a rule. ``field`` names the offending field (dotted for line items) when known."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(CleverInvoError):
+    """An id that does not exist, or that belongs to another account."""
+
+
+class Conflict(CleverInvoError):
+    """A request that clashes with the current state: a taken number, a change to a sent invoice."""
+
+
+class LimitReached(CleverInvoError):
+    """The account's plan does not allow this."""
+
+
+class AuthenticationError(CleverInvoError):
+    """A missing, malformed, unknown or revoked API key."""
+
+
+class SchemaError(CleverInvoError):
+    """The database cannot be used by this version of CleverInvo."""

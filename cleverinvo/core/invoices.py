@@ -1,0 +1,482 @@
+"""Invoices of one account: write them with exact totals, number them, move them through their statuses,
+record payments, list and search them.
+
+The status an invoice reports is derived in SQL from what is stored (stage, amounts, due date, today in UTC),
+by one expression used both to report it and to filter by it, so a filter returns exactly the invoices that
+report that status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+
+from cleverinvo.core import accounts, clock, models, numbering
+from cleverinvo.core.clients import Clients
+from cleverinvo.core.db import transaction
+from cleverinvo.core.errors import Conflict, NotFound, ValidationError
+from cleverinvo.core.fields import Fields
+from cleverinvo.core.ids import new_id
+from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
+from cleverinvo.core.paging import Paging, search_key
+from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, LineItem, Page, Payment, Status
+from cleverinvo.core.totals import LineInput, Totals, compute_totals
+
+INVOICE_FIELDS = (
+    "clientId",
+    "invoiceNumber",
+    "currency",
+    "issueDate",
+    "dueDate",
+    "lineItems",
+    "notes",
+    "terms",
+)
+LINE_FIELDS = ("description", "quantity", "unitPrice", "taxRate", "discountRate")
+PAYMENT_FIELDS = ("amount", "date", "method", "note")
+
+MAX_QUANTITY = Decimal("1000000000")
+MAX_UNIT_PRICE = Decimal("100000000000")
+MAX_AMOUNT = Decimal("100000000000")  # any line amount and any invoice total; keeps SQL sums in 64 bits
+MAX_LINES = 1000
+
+
+def status_sql(today: dt.date) -> pw.Node:
+    """The status every invoice reports, as one SQL expression."""
+    return pw.Case(
+        None,
+        (
+            (models.Invoice.stage == Status.DRAFT.value, Status.DRAFT.value),
+            (models.Invoice.paid_minor >= models.Invoice.total_minor, Status.PAID.value),
+            (models.Invoice.due_date < today, Status.OVERDUE.value),
+            (models.Invoice.paid_minor > 0, Status.PARTIALLY_PAID.value),
+        ),
+        models.Invoice.stage,
+    )
+
+
+def parse_status(value: object) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise ValidationError(
+            f"Invalid query parameter: status must be one of {', '.join(s.value for s in Status)}", "status"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLine:
+    description: str
+    values: LineInput
+
+
+def parse_lines(raw: Sequence[Any]) -> list[ParsedLine]:
+    """Line items as given (a list of objects) into exact values, each checked with its own field name."""
+    lines = []
+    for index, item in enumerate(raw):
+        f = Fields(item, LINE_FIELDS, prefix=f"lineItems[{index}].")
+        description = f.text("description", required=True, max_length=1000)
+        quantity = f.decimal("quantity", required=True, above=ZERO, maximum=MAX_QUANTITY)
+        unit_price = f.decimal("unitPrice", required=True, minimum=ZERO, maximum=MAX_UNIT_PRICE)
+        tax_rate = f.decimal("taxRate", minimum=ZERO, maximum=HUNDRED, places=4)
+        discount_rate = f.decimal("discountRate", minimum=ZERO, maximum=HUNDRED, places=4)
+        assert description is not None and quantity is not None and unit_price is not None
+        lines.append(
+            ParsedLine(
+                description,
+                LineInput(quantity, unit_price, tax_rate or ZERO, discount_rate or ZERO),
+            )
+        )
+    return lines
+
+
+def totals_within_bounds(lines: Sequence[ParsedLine], cur: Currency) -> Totals:
+    """The totals of these lines, refusing amounts beyond what CleverInvo stores."""
+    totals = compute_totals([line.values for line in lines], cur)
+    if max((r.amount for r in totals.lines), default=ZERO) > MAX_AMOUNT or totals.total > MAX_AMOUNT:
+        raise ValidationError(
+            f"Invalid field: lineItems amounts exceed the largest invoice total, {MAX_AMOUNT:,}", "lineItems"
+        )
+    return totals
+
+
+def preview_totals(currency_code: str, raw_lines: Sequence[Mapping[str, Any]]) -> Totals:
+    """The totals an invoice with these lines would have, without saving anything (live totals in an editor)."""
+    return totals_within_bounds(parse_lines(raw_lines), currency(currency_code))
+
+
+def _summary_fields(row: models.Invoice, status: str) -> dict[str, Any]:
+    cur = currency(row.currency)
+    client = row.client
+    return {
+        "id": row.id,
+        "client_id": client.id,
+        "number": row.number,
+        "currency": cur,
+        "issue_date": row.issue_date,
+        "due_date": row.due_date,
+        "subtotal": from_minor(row.subtotal_minor, cur),
+        "discount_total": from_minor(row.discount_minor, cur),
+        "tax_total": from_minor(row.tax_minor, cur),
+        "total": from_minor(row.total_minor, cur),
+        "amount_paid": from_minor(row.paid_minor, cur),
+        "status": Status(status),
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "client": ClientRef(
+            id=client.id, name=client.name, email=client.email, address=client.address, tax_id=client.tax_id
+        ),
+    }
+
+
+def _payment_record(row: models.Payment, cur: Currency) -> Payment:
+    return Payment(
+        id=row.id,
+        invoice_id=row.invoice_id,
+        amount=from_minor(row.amount_minor, cur),
+        date=row.paid_on,
+        method=row.method,
+        note=row.note,
+        created_at=row.created_at,
+    )
+
+
+class Invoices:
+    """The invoices of one account. Another account's invoice is never found."""
+
+    def __init__(self, account_id: str) -> None:
+        self.account_id = account_id
+        self.clients = Clients(account_id)
+
+    # Reading ------------------------------------------------------------------------------------------------
+
+    def _query(self) -> pw.ModelSelect:
+        return (
+            models.Invoice.select(models.Invoice, models.Client, status_sql(clock.today()).alias("status"))
+            .join(models.Client)
+            .where(models.Invoice.account == self.account_id)
+        )
+
+    def _row(self, invoice_id: object) -> models.Invoice:
+        found = (
+            self._query().where(models.Invoice.id == invoice_id).get_or_none() if isinstance(invoice_id, str) else None
+        )
+        if found is None:
+            raise NotFound(f"Invoice not found: {invoice_id}")
+        return found
+
+    def get(self, invoice_id: str) -> Invoice:
+        """One invoice with its line items, tax per rate, payments and client."""
+        row = self._row(invoice_id)
+        cur = currency(row.currency)
+        lines = list(
+            models.LineItem.select().where(models.LineItem.invoice == row.id).order_by(models.LineItem.position)
+        )
+        payments = models.Payment.select().where(models.Payment.invoice == row.id)
+        totals = compute_totals(
+            [LineInput(li.quantity, li.unit_price, li.tax_rate, li.discount_rate) for li in lines], cur
+        )
+        return Invoice(
+            **_summary_fields(row, row.status),
+            line_items=tuple(
+                LineItem(
+                    description=li.description,
+                    quantity=li.quantity,
+                    unit_price=li.unit_price,
+                    tax_rate=li.tax_rate,
+                    discount_rate=li.discount_rate,
+                    amount=from_minor(li.amount_minor, cur),
+                    discount=from_minor(li.discount_minor, cur),
+                )
+                for li in lines
+            ),
+            taxes=totals.taxes,
+            payments=tuple(
+                _payment_record(p, cur) for p in payments.order_by(models.Payment.paid_on, models.Payment.created_at)
+            ),
+            notes=row.notes,
+            terms=row.terms,
+            sent_via_email=row.sent_via_email,
+            sent_at=row.sent_at,
+            viewed_at=row.viewed_at,
+            paid_at=row.paid_at,
+            version=row.version,
+        )
+
+    def list(
+        self,
+        page: int = 1,
+        limit: int = 20,
+        search: str | None = None,
+        client_id: str | None = None,
+        status: Status | str | None = None,
+    ) -> Page[InvoiceSummary]:
+        """Newest first; search matches the number or the client's name or e-mail, case-insensitively."""
+        paging = Paging.check(page, limit, search)
+        query = self._query()
+        if paging.search:
+            query = query.where(
+                models.Invoice.search.contains(paging.search) | models.Client.search.contains(paging.search)
+            )
+        if client_id is not None:
+            query = query.where(models.Invoice.client == client_id)
+        if status is not None:
+            query = query.where(status_sql(clock.today()) == parse_status(status).value)
+        total = query.count()
+        rows = query.order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc()).paginate(
+            paging.page, paging.limit
+        )
+        items = tuple(InvoiceSummary(**_summary_fields(r, r.status)) for r in rows)
+        return Page(items=items, total=total, page=paging.page, limit=paging.limit)
+
+    # Writing ------------------------------------------------------------------------------------------------
+
+    def _write_lines(self, invoice_id: str, lines: Sequence[ParsedLine], totals: Totals, cur: Currency) -> None:
+        models.LineItem.insert_many(
+            [
+                {
+                    "invoice": invoice_id,
+                    "position": position,
+                    "description": line.description,
+                    "quantity": line.values.quantity,
+                    "unit_price": line.values.unit_price,
+                    "tax_rate": line.values.tax_rate,
+                    "discount_rate": line.values.discount_rate,
+                    "amount_minor": to_minor(result.amount, cur),
+                    "discount_minor": to_minor(result.discount, cur),
+                }
+                for position, (line, result) in enumerate(zip(lines, totals.lines, strict=True))
+            ]
+        ).execute()
+
+    @staticmethod
+    def _totals_columns(totals: Totals, cur: Currency) -> dict[str, int]:
+        return {
+            "subtotal_minor": to_minor(totals.subtotal, cur),
+            "discount_minor": to_minor(totals.discount_total, cur),
+            "tax_minor": to_minor(totals.tax_total, cur),
+            "total_minor": to_minor(totals.total, cur),
+        }
+
+    @staticmethod
+    def _check_dates(issue: dt.date, due: dt.date) -> None:
+        if due < issue:
+            raise ValidationError("Invalid field: dueDate must not be before issueDate", "dueDate")
+
+    def _claim_number(self, number: str) -> str:
+        if numbering.is_taken(self.account_id, number):
+            raise Conflict(f"Invoice number already taken: {number}")
+        return number
+
+    def create(self, data: object) -> Invoice:
+        """A new DRAFT invoice from the seed's body: ``clientId``, ``lineItems`` and optional ``invoiceNumber``,
+        ``currency``, ``issueDate``, ``dueDate``, ``notes``, ``terms``. The invoice and its line items are
+        written in one transaction."""
+        f = Fields(data, INVOICE_FIELDS)
+        client_id = f.text("clientId", required=True)
+        number = f.text("invoiceNumber", max_length=64)
+        raw_lines = f.items("lineItems", required=True, max_items=MAX_LINES)
+        issue = f.date("issueDate") or clock.today()
+        due = f.date("dueDate")
+        notes = f.text("notes", max_length=5000)
+        terms = f.text("terms", max_length=5000)
+        settings = accounts.row(self.account_id)
+        cur = (
+            currency(f.data["currency"]) if f.data.get("currency") is not None else currency(settings.default_currency)
+        )
+        due = due or issue + dt.timedelta(days=settings.payment_terms_days)
+        self._check_dates(issue, due)
+        lines = parse_lines(raw_lines or [])
+        totals = totals_within_bounds(lines, cur)
+        now = clock.now()
+        try:
+            with transaction():
+                account = accounts.lock(self.account_id)
+                client = self.clients.active_row(client_id)
+                accounts.count_invoice_creation(account)
+                final_number = self._claim_number(number) if number else numbering.allocate(account)
+                invoice_id = new_id()
+                models.Invoice.create(
+                    id=invoice_id,
+                    account=self.account_id,
+                    client=client.id,
+                    number=final_number,
+                    search=search_key(final_number),
+                    currency=cur.code,
+                    issue_date=issue,
+                    due_date=due,
+                    notes=notes,
+                    terms=terms,
+                    created_at=now,
+                    updated_at=now,
+                    **self._totals_columns(totals, cur),
+                )
+                self._write_lines(invoice_id, lines, totals, cur)
+        except pw.IntegrityError:
+            raise Conflict(f"Invoice number already taken: {number}") from None
+        return self.get(invoice_id)
+
+    def _editable_row(self, invoice_id: str) -> models.Invoice:
+        row = self._row(invoice_id)
+        if row.status != Status.DRAFT.value:
+            raise Conflict(f"Only DRAFT invoices can be modified; {row.number} is {row.status}")
+        return row
+
+    def update(self, invoice_id: str, data: object) -> Invoice:
+        """Change only the fields given (``lineItems`` replaces all lines); DRAFT invoices only."""
+        f = Fields(data, INVOICE_FIELDS)
+        changes: dict[str, Any] = {}
+        for key in ("notes", "terms"):
+            if f.has(key):
+                changes[key] = f.text(key, max_length=5000)
+        new_lines = (
+            parse_lines(f.items("lineItems", required=True, max_items=MAX_LINES) or []) if f.has("lineItems") else None
+        )
+        new_number = f.text("invoiceNumber", required=True, max_length=64) if f.has("invoiceNumber") else None
+        new_client = f.text("clientId", required=True) if f.has("clientId") else None
+        new_currency = currency(f.data["currency"]) if f.has("currency") else None
+        new_issue = f.date("issueDate", required=True) if f.has("issueDate") else None
+        new_due = f.date("dueDate", required=True) if f.has("dueDate") else None
+        try:
+            with transaction():
+                row = self._editable_row(invoice_id)
+                self._check_dates(new_issue or row.issue_date, new_due or row.due_date)
+                if new_client is not None:
+                    changes["client"] = self.clients.active_row(new_client).id
+                if new_number is not None and new_number != row.number:
+                    changes["number"] = self._claim_number(new_number)
+                    changes["search"] = search_key(new_number)
+                if new_issue is not None:
+                    changes["issue_date"] = new_issue
+                if new_due is not None:
+                    changes["due_date"] = new_due
+                if new_lines is not None or new_currency is not None:
+                    cur = new_currency or currency(row.currency)
+                    lines = new_lines if new_lines is not None else self._stored_lines(row.id)
+                    totals = totals_within_bounds(lines, cur)
+                    changes.update(currency=cur.code, **self._totals_columns(totals, cur))
+                    models.LineItem.delete().where(models.LineItem.invoice == row.id).execute()
+                    self._write_lines(row.id, lines, totals, cur)
+                if changes:
+                    changes.update(version=models.Invoice.version + 1, updated_at=clock.now())
+                    models.Invoice.update(changes).where(models.Invoice.id == row.id).execute()
+        except pw.IntegrityError:
+            raise Conflict(f"Invoice number already taken: {new_number}") from None
+        return self.get(invoice_id)
+
+    @staticmethod
+    def _stored_lines(invoice_id: str) -> list[ParsedLine]:
+        rows = models.LineItem.select().where(models.LineItem.invoice == invoice_id).order_by(models.LineItem.position)
+        return [
+            ParsedLine(r.description, LineInput(r.quantity, r.unit_price, r.tax_rate, r.discount_rate)) for r in rows
+        ]
+
+    def delete(self, invoice_id: str) -> None:
+        """Delete an invoice with its line items, payments and PDF."""
+        with transaction():
+            row = self._row(invoice_id)
+            models.Invoice.delete().where(models.Invoice.id == row.id).execute()
+
+    def duplicate(self, invoice_id: str) -> Invoice:
+        """A new DRAFT with the same client, currency, lines, notes and terms, dated today, numbered anew."""
+        source = self.get(invoice_id)
+        issue = clock.today()
+        return self.create(
+            {
+                "clientId": source.client_id,
+                "currency": source.currency.code,
+                "issueDate": issue,
+                "dueDate": issue + (source.due_date - source.issue_date),
+                "notes": source.notes,
+                "terms": source.terms,
+                "lineItems": [
+                    {
+                        "description": li.description,
+                        "quantity": li.quantity,
+                        "unitPrice": li.unit_price,
+                        "taxRate": li.tax_rate,
+                        "discountRate": li.discount_rate,
+                    }
+                    for li in source.line_items
+                ],
+            }
+        )
+
+    # Statuses and payments ----------------------------------------------------------------------------------
+
+    def _change(self, row: models.Invoice, **changes: Any) -> None:
+        models.Invoice.update(version=models.Invoice.version + 1, updated_at=clock.now(), **changes).where(
+            models.Invoice.id == row.id
+        ).execute()
+
+    def mark_sent(self, invoice_id: str, via_email: bool = False) -> Invoice:
+        """DRAFT → SENT. An invoice that totals nothing is paid as soon as it is sent."""
+        with transaction():
+            row = self._row(invoice_id)
+            if row.stage != Status.DRAFT.value:
+                raise Conflict(f"Invoice {row.number} was already sent")
+            now = clock.now()
+            self._change(
+                row,
+                stage=Status.SENT.value,
+                sent_at=now,
+                sent_via_email=via_email,
+                paid_at=now if row.total_minor == 0 else None,
+            )
+        return self.get(invoice_id)
+
+    def mark_viewed(self, invoice_id: str) -> Invoice:
+        """SENT → VIEWED, when the client has opened the invoice. Viewing again changes nothing."""
+        with transaction():
+            row = self._row(invoice_id)
+            if row.stage == Status.DRAFT.value:
+                raise Conflict(f"Invoice {row.number} has not been sent yet")
+            if row.stage == Status.SENT.value:
+                self._change(row, stage=Status.VIEWED.value, viewed_at=clock.now())
+        return self.get(invoice_id)
+
+    def record_payment(self, invoice_id: str, data: object) -> Payment:
+        """Record ``{"amount": …, "date": "YYYY-MM-DD", "method": …, "note": …}`` against a sent invoice.
+        The invoice becomes PARTIALLY_PAID, or PAID (with ``paidAt``) when nothing is left to pay."""
+        f = Fields(data, PAYMENT_FIELDS)
+        amount = f.decimal("amount", required=True, above=ZERO, maximum=MAX_AMOUNT)
+        paid_on = f.date("date") or clock.today()
+        method = f.text("method", max_length=64)
+        note = f.text("note", max_length=1000)
+        assert amount is not None
+        with transaction():
+            row = self._row(invoice_id)
+            cur = currency(row.currency)
+            if amount != amount.quantize(cur.quantum):
+                raise f.invalid("amount", f"must have at most {cur.digits} decimal places for {cur.code}")
+            if row.stage == Status.DRAFT.value:
+                raise Conflict(f"Invoice {row.number} is a draft; mark it sent before recording a payment")
+            due = row.total_minor - row.paid_minor
+            minor = to_minor(amount, cur)
+            if minor > due:
+                raise f.invalid("amount", f"must not exceed the amount due, {from_minor(due, cur)} {cur.code}")
+            payment = models.Payment.create(
+                id=new_id(),
+                invoice=row.id,
+                amount_minor=minor,
+                paid_on=paid_on,
+                method=method,
+                note=note,
+                created_at=clock.now(),
+            )
+            fully_paid = minor == due
+            self._change(
+                row,
+                paid_minor=models.Invoice.paid_minor + minor,
+                paid_at=clock.now() if fully_paid else None,
+            )
+        return _payment_record(payment, cur)
+
+    def payments(self, invoice_id: str) -> tuple[Payment, ...]:
+        """The payments of an invoice, oldest first."""
+        return self.get(invoice_id).payments

@@ -1,0 +1,177 @@
+"""Peewee models. The database is bound at open time (``db.open_database``), as coleifer/scout does.
+
+Money is stored exactly: computed amounts and totals as integer minor units (``*_minor``), inputs that may
+carry more places (quantity, unit price, rates) as decimal text. Peewee's ``DecimalField`` is REAL on SQLite,
+so it is never used.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+
+proxy = pw.DatabaseProxy()
+
+
+class DecimalText(pw.TextField):
+    """An exact decimal kept as its text, so SQLite never turns it into a binary float."""
+
+    def db_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"DecimalText takes a Decimal, not {type(value).__name__}")
+        return format(value, "f")
+
+    def python_value(self, value: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = proxy
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version this database is at."""
+
+    version = pw.IntegerField()
+
+
+class Account(BaseModel):
+    id = pw.TextField(primary_key=True)
+    name = pw.TextField(unique=True)
+    plan = pw.TextField(default="unlimited")
+    created_at = pw.DateTimeField()
+    seller_name = pw.TextField(null=True)
+    seller_address = pw.TextField(null=True)
+    seller_email = pw.TextField(null=True)
+    seller_tax_id = pw.TextField(null=True)
+    seller_phone = pw.TextField(null=True)
+    number_prefix = pw.TextField(default="INV-")
+    number_width = pw.IntegerField(default=4)
+    next_number = pw.BigIntegerField(default=1)
+    default_currency = pw.TextField(default="USD")
+    payment_terms_days = pw.IntegerField(default=30)
+    paper_size = pw.TextField(default="A4")
+
+
+class MonthlyUsage(BaseModel):
+    """Invoices created per account and UTC calendar month: deleting an invoice does not give the slot back."""
+
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    month = pw.DateField()
+    invoices_created = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("account", "month")
+
+
+class Client(BaseModel):
+    id = pw.TextField(primary_key=True)
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    name = pw.TextField()
+    email = pw.TextField(null=True)
+    address = pw.TextField(null=True)
+    tax_id = pw.TextField(null=True)
+    phone = pw.TextField(null=True)
+    notes = pw.TextField(null=True)
+    is_active = pw.BooleanField(default=True)
+    search = pw.TextField()  # casefolded name and e-mail, for a case-insensitive search equal on every backend
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("account", "is_active", "created_at"), False),)
+
+
+class Invoice(BaseModel):
+    id = pw.TextField(primary_key=True)
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    client = pw.ForeignKeyField(Client, on_delete="RESTRICT")
+    number = pw.TextField()
+    search = pw.TextField()  # casefolded number
+    currency = pw.TextField()
+    issue_date = pw.DateField()
+    due_date = pw.DateField()
+    notes = pw.TextField(null=True)
+    terms = pw.TextField(null=True)
+    stage = pw.TextField(default="DRAFT")  # DRAFT, SENT or VIEWED; payments and dates derive the rest
+    sent_via_email = pw.BooleanField(default=False)
+    sent_at = pw.DateTimeField(null=True)
+    viewed_at = pw.DateTimeField(null=True)
+    paid_at = pw.DateTimeField(null=True)
+    subtotal_minor = pw.BigIntegerField()
+    discount_minor = pw.BigIntegerField()
+    tax_minor = pw.BigIntegerField()
+    total_minor = pw.BigIntegerField()
+    paid_minor = pw.BigIntegerField(default=0)
+    version = pw.IntegerField(default=1)
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = (
+            (("account", "number"), True),
+            (("account", "created_at"), False),
+            (("account", "client"), False),
+        )
+
+
+class LineItem(BaseModel):
+    invoice = pw.ForeignKeyField(Invoice, on_delete="CASCADE", backref="line_items")
+    position = pw.IntegerField()
+    description = pw.TextField()
+    quantity = DecimalText()
+    unit_price = DecimalText()
+    tax_rate = DecimalText()
+    discount_rate = DecimalText()
+    amount_minor = pw.BigIntegerField()
+    discount_minor = pw.BigIntegerField()
+
+    class Meta:
+        indexes = ((("invoice", "position"), True),)
+
+
+class Payment(BaseModel):
+    id = pw.TextField(primary_key=True)
+    invoice = pw.ForeignKeyField(Invoice, on_delete="CASCADE", backref="payments")
+    amount_minor = pw.BigIntegerField()
+    paid_on = pw.DateField()
+    method = pw.TextField(null=True)
+    note = pw.TextField(null=True)
+    created_at = pw.DateTimeField()
+
+
+class ApiKey(BaseModel):
+    id = pw.TextField(primary_key=True)
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    prefix = pw.TextField(index=True)
+    secret_hash = pw.TextField()
+    label = pw.TextField(null=True)
+    created_at = pw.DateTimeField()
+    last_used_at = pw.DateTimeField(null=True)
+    revoked_at = pw.DateTimeField(null=True)
+
+
+class InvoicePdf(BaseModel):
+    """The rendered PDF of an invoice, with the invoice version it shows."""
+
+    invoice = pw.ForeignKeyField(Invoice, primary_key=True, on_delete="CASCADE")
+    version = pw.IntegerField()
+    data = pw.BlobField()
+    rendered_at = pw.DateTimeField()
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    SchemaVersion,
+    Account,
+    MonthlyUsage,
+    Client,
+    Invoice,
+    LineItem,
+    Payment,
+    ApiKey,
+    InvoicePdf,
+)

@@ -1,0 +1,32 @@
+"""The rules every list shares: page ≥ 1, limit 1–100, search at most 255 characters."""
+
+from dataclasses import dataclass
+
+from cleverinvo.core.errors import ValidationError
+
+MAX_LIMIT = 100
+MAX_SEARCH = 255
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    page: int
+    limit: int
+    search: str | None  # casefolded; None when there is nothing to search for
+
+    @classmethod
+    def check(cls, page: int = 1, limit: int = 20, search: str | None = None) -> "Paging":
+        if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+            raise ValidationError("Invalid query parameter: page must be an integer of at least 1", "page")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise ValidationError(f"Invalid query parameter: limit must be an integer from 1 to {MAX_LIMIT}", "limit")
+        if search is not None and not isinstance(search, str):
+            raise ValidationError("Invalid query parameter: search must be text", "search")
+        if search is not None and len(search) > MAX_SEARCH:
+            raise ValidationError(f"Invalid query parameter: search must be at most {MAX_SEARCH} characters", "search")
+        return cls(page=page, limit=limit, search=search.strip().casefold() or None if search else None)
+
+
+def search_key(*parts: str | None) -> str:
+    """The casefolded text a search runs against, the same on every backend."""
+    return "\n".join(p.casefold() for p in parts if p)

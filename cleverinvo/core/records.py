@@ -1,0 +1,199 @@
+"""What the core hands back: immutable values, money as ``Decimal``, times as naive UTC ``datetime``."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from cleverinvo.core.money import Currency
+from cleverinvo.core.totals import TaxLine
+
+T = TypeVar("T")
+
+
+class Plan(StrEnum):
+    FREE = "free"
+    PRO = "pro"
+    UNLIMITED = "unlimited"
+
+
+class Status(StrEnum):
+    DRAFT = "DRAFT"
+    SENT = "SENT"
+    VIEWED = "VIEWED"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    OVERDUE = "OVERDUE"
+
+
+class PaperSize(StrEnum):
+    A4 = "A4"
+    LETTER = "Letter"
+
+
+@dataclass(frozen=True, slots=True)
+class SellerProfile:
+    name: str | None
+    address: str | None
+    email: str | None
+    tax_id: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str
+    plan: Plan
+    created_at: dt.datetime
+    seller: SellerProfile
+    number_prefix: str
+    number_width: int
+    next_number: int
+    default_currency: str
+    payment_terms_days: int
+    paper_size: PaperSize
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    id: str
+    name: str
+    email: str | None
+    address: str | None
+    tax_id: str | None
+    phone: str | None
+    notes: str | None
+    is_active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRef:
+    """The client as an invoice shows it."""
+
+    id: str
+    name: str
+    email: str | None
+    address: str | None
+    tax_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LineItem:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_rate: Decimal
+    discount_rate: Decimal
+    amount: Decimal
+    discount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    id: str
+    invoice_id: str
+    amount: Decimal
+    date: dt.date
+    method: str | None
+    note: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSummary:
+    """An invoice as lists show it."""
+
+    id: str
+    client_id: str
+    number: str
+    currency: Currency
+    issue_date: dt.date
+    due_date: dt.date
+    subtotal: Decimal
+    discount_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    amount_paid: Decimal
+    status: Status
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    client: ClientRef
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.total - self.amount_paid
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice(InvoiceSummary):
+    """An invoice with everything about it."""
+
+    line_items: tuple[LineItem, ...]
+    taxes: tuple[TaxLine, ...]
+    payments: tuple[Payment, ...]
+    notes: str | None
+    terms: str | None
+    sent_via_email: bool
+    sent_at: dt.datetime | None
+    viewed_at: dt.datetime | None
+    paid_at: dt.datetime | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    total: int
+    page: int
+    limit: int
+
+    @property
+    def total_pages(self) -> int:
+        return math.ceil(self.total / self.limit)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyInfo:
+    id: str
+    prefix: str
+    label: str | None
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class NewApiKey:
+    """A key just made: ``key`` is the secret, shown this once and never stored."""
+
+    key: str
+    info: ApiKeyInfo
+
+
+@dataclass(frozen=True, slots=True)
+class KeyIdentity:
+    """Who a verified key speaks for."""
+
+    key_id: str
+    account_id: str
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """What is owed, overdue and paid, per currency code; invoice counts per status; the latest invoices."""
+
+    owed: dict[str, Decimal]
+    overdue: dict[str, Decimal]
+    paid_this_month: dict[str, Decimal]
+    counts: dict[Status, int]
+    recent: tuple[InvoiceSummary, ...]

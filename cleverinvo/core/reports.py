@@ -1,0 +1,41 @@
+"""What is owed, overdue and paid: sums done in SQL on integer minor units, grouped by currency."""
+
+from decimal import Decimal
+
+import peewee as pw
+
+from cleverinvo.core import clock, models
+from cleverinvo.core.invoices import Invoices, status_sql
+from cleverinvo.core.money import currency, from_minor
+from cleverinvo.core.records import Dashboard, Status
+
+
+def _by_currency(query: pw.ModelSelect) -> dict[str, Decimal]:
+    return {code: from_minor(int(minor), currency(code)) for code, minor in query.tuples() if minor}
+
+
+def dashboard(account_id: str, client_id: str | None = None, recent: int = 10) -> Dashboard:
+    """The account's (or one client's) position today."""
+    today = clock.today()
+    invoice = models.Invoice
+    mine = invoice.account == account_id
+    if client_id is not None:
+        mine &= invoice.client == client_id
+    open_ = mine & (invoice.stage != Status.DRAFT.value) & (invoice.paid_minor < invoice.total_minor)
+    owed = invoice.select(invoice.currency, pw.fn.SUM(invoice.total_minor - invoice.paid_minor))
+    paid = (
+        models.Payment.select(invoice.currency, pw.fn.SUM(models.Payment.amount_minor))
+        .join(invoice)
+        .where(mine & (models.Payment.paid_on >= clock.month_start(today)))
+        .group_by(invoice.currency)
+    )
+    status = status_sql(today)
+    counts = invoice.select(status, pw.fn.COUNT(invoice.id)).where(mine).group_by(status)
+    latest = Invoices(account_id).list(limit=recent, client_id=client_id).items
+    return Dashboard(
+        owed=_by_currency(owed.where(open_).group_by(invoice.currency)),
+        overdue=_by_currency(owed.where(open_ & (invoice.due_date < today)).group_by(invoice.currency)),
+        paid_this_month=_by_currency(paid),
+        counts={Status(name): number for name, number in counts.tuples()},
+        recent=latest,
+    )

@@ -1,0 +1,63 @@
+"""The entry point of the library: ``open()`` a database, then work in an account's ``Books``."""
+
+import os
+
+import peewee as pw
+
+from cleverinvo.core import keys, reports
+from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
+from cleverinvo.core.clients import Clients
+from cleverinvo.core.db import open_database, transaction
+from cleverinvo.core.invoices import Invoices
+from cleverinvo.core.keys import Keys
+from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
+
+
+class Books:
+    """Everything one account owns: its clients, invoices, API keys and settings."""
+
+    def __init__(self, account: Account) -> None:
+        self.account_id = account.id
+        self.account_name = account.name
+        self.clients = Clients(account.id)
+        self.invoices = Invoices(account.id)
+        self.keys = Keys(account.id)
+        self.settings = Settings(account.id)
+
+    def dashboard(self, client_id: str | None = None) -> Dashboard:
+        """Owed, overdue and paid this month per currency, counts per status, the latest invoices."""
+        return reports.dashboard(self.account_id, client_id=client_id)
+
+
+class CleverInvo:
+    """An open CleverInvo database. One is open per process at a time."""
+
+    def __init__(self, database: pw.Database) -> None:
+        self.database = database
+        self.accounts = Accounts()
+        with transaction():
+            self.accounts.get_or_create(DEFAULT_ACCOUNT)
+
+    def books(self, account: str = DEFAULT_ACCOUNT) -> Books:
+        """The books of the account with this name."""
+        return Books(self.accounts.get(account))
+
+    def books_for(self, identity: KeyIdentity) -> Books:
+        """The books of the account a verified API key speaks for."""
+        return Books(next(a for a in self.accounts.list() if a.id == identity.account_id))
+
+    def verify_key(self, key: str) -> KeyIdentity:
+        """The identity behind an API key; ``AuthenticationError`` when it is malformed, unknown or revoked."""
+        return keys.verify(key)
+
+    def revoke_key(self, id_or_prefix: str) -> ApiKeyInfo:
+        """Revoke a key of any account by its id or its first 12 characters."""
+        return keys.revoke(id_or_prefix)
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def open(db: str | os.PathLike[str] | None = None) -> CleverInvo:
+    """Open (creating or migrating as needed) the database at ``db``, ``$CLEVERINVO_DB`` or the default file."""
+    return CleverInvo(open_database(db))
