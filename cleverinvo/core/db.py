@@ -123,7 +123,7 @@ def open_database(target: str | os.PathLike[str] | None = None) -> pw.Database:
     try:
         database.connect(reuse_if_open=True)
         ensure_schema(database)
-    except pw.OperationalError as exc:
+    except pw.DatabaseError as exc:
         database.close()
         raise SchemaError(f"Cannot open the database {redact(resolved)}: {exc}") from None
     except SchemaError:

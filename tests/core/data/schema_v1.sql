@@ -1,0 +1,24 @@
+-- The CleverInvo schema at version 1 (before PDFs were stored and paper size was a setting).
+CREATE TABLE "account" ("id" TEXT NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "plan" TEXT NOT NULL, "created_at" DATETIME NOT NULL, "seller_name" TEXT, "seller_address" TEXT, "seller_email" TEXT, "seller_tax_id" TEXT, "seller_phone" TEXT, "number_prefix" TEXT NOT NULL, "number_width" INTEGER NOT NULL, "next_number" INTEGER NOT NULL, "default_currency" TEXT NOT NULL, "payment_terms_days" INTEGER NOT NULL);
+CREATE TABLE "api_key" ("id" TEXT NOT NULL PRIMARY KEY, "account_id" TEXT NOT NULL, "prefix" TEXT NOT NULL, "secret_hash" TEXT NOT NULL, "label" TEXT, "created_at" DATETIME NOT NULL, "last_used_at" DATETIME, "revoked_at" DATETIME, FOREIGN KEY ("account_id") REFERENCES "account" ("id") ON DELETE CASCADE);
+CREATE TABLE "client" ("id" TEXT NOT NULL PRIMARY KEY, "account_id" TEXT NOT NULL, "name" TEXT NOT NULL, "email" TEXT, "address" TEXT, "tax_id" TEXT, "phone" TEXT, "notes" TEXT, "is_active" INTEGER NOT NULL, "search" TEXT NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, FOREIGN KEY ("account_id") REFERENCES "account" ("id") ON DELETE CASCADE);
+CREATE TABLE "invoice" ("id" TEXT NOT NULL PRIMARY KEY, "account_id" TEXT NOT NULL, "client_id" TEXT NOT NULL, "number" TEXT NOT NULL, "search" TEXT NOT NULL, "currency" TEXT NOT NULL, "issue_date" DATE NOT NULL, "due_date" DATE NOT NULL, "notes" TEXT, "terms" TEXT, "stage" TEXT NOT NULL, "sent_via_email" INTEGER NOT NULL, "sent_at" DATETIME, "viewed_at" DATETIME, "paid_at" DATETIME, "subtotal_minor" INTEGER NOT NULL, "discount_minor" INTEGER NOT NULL, "tax_minor" INTEGER NOT NULL, "total_minor" INTEGER NOT NULL, "paid_minor" INTEGER NOT NULL, "version" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, FOREIGN KEY ("account_id") REFERENCES "account" ("id") ON DELETE CASCADE, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE RESTRICT);
+CREATE TABLE "line_item" ("id" INTEGER NOT NULL PRIMARY KEY, "invoice_id" TEXT NOT NULL, "position" INTEGER NOT NULL, "description" TEXT NOT NULL, "quantity" TEXT NOT NULL, "unit_price" TEXT NOT NULL, "tax_rate" TEXT NOT NULL, "discount_rate" TEXT NOT NULL, "amount_minor" INTEGER NOT NULL, "discount_minor" INTEGER NOT NULL, FOREIGN KEY ("invoice_id") REFERENCES "invoice" ("id") ON DELETE CASCADE);
+CREATE TABLE "monthly_usage" ("account_id" TEXT NOT NULL, "month" DATE NOT NULL, "invoices_created" INTEGER NOT NULL, PRIMARY KEY ("account_id", "month"), FOREIGN KEY ("account_id") REFERENCES "account" ("id") ON DELETE CASCADE);
+CREATE TABLE "payment" ("id" TEXT NOT NULL PRIMARY KEY, "invoice_id" TEXT NOT NULL, "amount_minor" INTEGER NOT NULL, "paid_on" DATE NOT NULL, "method" TEXT, "note" TEXT, "created_at" DATETIME NOT NULL, FOREIGN KEY ("invoice_id") REFERENCES "invoice" ("id") ON DELETE CASCADE);
+CREATE TABLE "schema_version" ("id" INTEGER NOT NULL PRIMARY KEY, "version" INTEGER NOT NULL);
+CREATE UNIQUE INDEX "account_name" ON "account" ("name");
+CREATE INDEX "api_key_account_id" ON "api_key" ("account_id");
+CREATE INDEX "api_key_prefix" ON "api_key" ("prefix");
+CREATE INDEX "client_account_id" ON "client" ("account_id");
+CREATE INDEX "client_account_id_is_active_created_at" ON "client" ("account_id", "is_active", "created_at");
+CREATE INDEX "invoice_account_id" ON "invoice" ("account_id");
+CREATE INDEX "invoice_client_id" ON "invoice" ("client_id");
+CREATE UNIQUE INDEX "invoice_account_id_number" ON "invoice" ("account_id", "number");
+CREATE INDEX "invoice_account_id_created_at" ON "invoice" ("account_id", "created_at");
+CREATE INDEX "invoice_account_id_client_id" ON "invoice" ("account_id", "client_id");
+CREATE INDEX "line_item_invoice_id" ON "line_item" ("invoice_id");
+CREATE UNIQUE INDEX "line_item_invoice_id_position" ON "line_item" ("invoice_id", "position");
+CREATE INDEX "monthly_usage_account_id" ON "monthly_usage" ("account_id");
+CREATE INDEX "payment_invoice_id" ON "payment" ("invoice_id");
+INSERT INTO "schema_version" ("version") VALUES (1);

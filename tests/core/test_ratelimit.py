@@ -1,0 +1,52 @@
+"""The per-key limit: 120 requests in any 60 seconds, with honest Retry-After and reset figures."""
+
+from cleverinvo.core.ratelimit import RateLimiter
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_121st_request_within_a_minute_is_refused_and_others_are_unaffected():
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    decisions = []
+    for _ in range(120):
+        decisions.append(limiter.take("a"))
+        clock.now += 0.4  # 120 requests spread over 48 s
+    assert all(d.allowed for d in decisions)
+    assert [d.remaining for d in decisions[:3]] == [119, 118, 117]
+    refused = limiter.take("a")
+    assert not refused.allowed and refused.remaining == 0
+    assert refused.retry_after == 12  # the first token comes back 60 s after it was spent
+    assert limiter.take("b").allowed and limiter.take("b").remaining == 118
+
+
+def test_tokens_come_back_one_minute_after_they_were_spent():
+    clock = FakeClock()
+    limiter = RateLimiter(limit=3, window=60, clock=clock)
+    for _ in range(3):
+        limiter.take("k")
+        clock.now += 10  # spent at 0, 10 and 20 s
+    assert not limiter.take("k").allowed
+    clock.now = 1000.0 + 59.9
+    assert not limiter.take("k").allowed
+    clock.now = 1000.0 + 60
+    back = limiter.take("k")  # the token of 0 s is back, those of 10 and 20 s are not
+    assert back.allowed and back.remaining == 0
+    clock.now += 60
+    assert limiter.take("k").remaining == 2
+
+
+def test_reset_is_the_time_until_the_bucket_is_full():
+    clock = FakeClock()
+    limiter = RateLimiter(limit=5, window=60, clock=clock)
+    limiter.take("k")
+    clock.now += 20
+    assert limiter.take("k").reset_seconds == 60
+    clock.now += 61
+    assert limiter.take("k").reset_seconds == 60 and limiter.take("k").remaining == 3
