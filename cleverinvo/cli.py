@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 import cleverinvo.core
 from cleverinvo import __version__
@@ -24,10 +25,11 @@ log = logging.getLogger("cleverinvo")
 
 
 def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """``--db`` may stand before or after the subcommand; the one nearest the command wins."""
+    """``--db`` may stand before or after the subcommand; the one nearest the command wins, and the environment
+    only fills in when no ``--db`` was given."""
     root = ctx.find_root()
-    root.meta.setdefault("db", None)
-    if value is not None:
+    from_environment = ctx.get_parameter_source("db") is ParameterSource.ENVIRONMENT
+    if value is not None and not (from_environment and root.meta.get("db")):
         root.meta["db"] = value
     return value
 

@@ -430,6 +430,11 @@ class Invoices:
             )
         return self.get(invoice_id)
 
+    def send(self, invoice_id: str, data: object) -> Invoice:
+        """``mark_sent`` from an API body: ``{"viaEmail": true}``, or ``{}`` when it was sent another way."""
+        via_email = Fields(data, ("viaEmail",)).boolean("viaEmail")
+        return self.mark_sent(invoice_id, via_email=bool(via_email))
+
     def mark_viewed(self, invoice_id: str) -> Invoice:
         """SENT → VIEWED, when the client has opened the invoice. Viewing again changes nothing."""
         with transaction():

@@ -1,0 +1,76 @@
+"""The Starlette application: ``create_app()`` with its routes, middleware and exception handlers."""
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+import cleverinvo.core
+from cleverinvo.core import AuthenticationError, CleverInvoError, Conflict, LimitReached, NotFound, ValidationError
+from cleverinvo.core.ratelimit import LIMIT, RateLimiter
+from cleverinvo.server.jsonio import BodyTooLarge, error
+from cleverinvo.server.middleware import AccessLogMiddleware, ApiKeyMiddleware
+from cleverinvo.server.routes import routes
+
+log = logging.getLogger("cleverinvo.server")
+
+STATUS_OF: dict[type[CleverInvoError], int] = {
+    ValidationError: 400,
+    AuthenticationError: 401,
+    LimitReached: 403,
+    NotFound: 404,
+    Conflict: 409,
+}
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, CleverInvoError)
+    status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 500)
+    if status == 500:
+        log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.message)
+        return error(500, "Internal server error")
+    return error(status, exc.message)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error(exc.status_code, exc.detail, dict(exc.headers or {}))
+
+
+async def too_large(request: Request, exc: Exception) -> Response:
+    return error(413, "Request body too large: the limit is 1 MiB")
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("Unexpected failure on %s %s", request.method, request.url.path)
+    return error(500, "Internal server error")
+
+
+exception_handlers = {
+    CleverInvoError: domain_error,
+    HTTPException: http_error,
+    BodyTooLarge: too_large,
+    Exception: server_error,
+}
+
+
+def create_app(db: str | None = None) -> Starlette:
+    """The v1 API over the database ``db`` (else ``CLEVERINVO_DB``, else the default file)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.ci = cleverinvo.core.open(db or os.environ.get("CLEVERINVO_DB"))
+        try:
+            yield
+        finally:
+            app.state.ci.close()
+
+    limit = int(os.environ.get("CLEVERINVO_RATE_LIMIT", LIMIT))
+    middleware = [Middleware(AccessLogMiddleware), Middleware(ApiKeyMiddleware, limiter=RateLimiter(limit))]
+    return Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)

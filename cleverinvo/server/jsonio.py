@@ -1,0 +1,57 @@
+"""JSON in and out with exact numbers: bodies parse numbers as ``Decimal`` (never ``float``) and refuse NaN and
+Infinity; responses write a ``Decimal`` as the number it is (``5500.00``, never ``5500.000000001``)."""
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import simplejson
+from starlette.background import BackgroundTask
+from starlette.responses import Response
+
+from cleverinvo.core import ValidationError
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    """A request body over ``MAX_BODY_BYTES``."""
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValidationError(f"Invalid JSON: {name} is not allowed")
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body as Python values, or a ``ValidationError`` saying what is wrong with it."""
+    if not raw.strip():
+        raise ValidationError("Invalid JSON: the request body is empty")
+    try:
+        return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise ValidationError("Invalid JSON: the body is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"Invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ValidationError("Invalid JSON: nested too deeply") from None
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def __init__(
+        self,
+        content: Any,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+        background: BackgroundTask | None = None,
+    ) -> None:
+        super().__init__(content, status_code, headers, background=background)
+
+    def render(self, content: Any) -> bytes:
+        return simplejson.dumps(content, use_decimal=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def error(status_code: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The one shape of every error: ``{"error": "<message>"}``."""
+    return JSONResponse({"error": message}, status_code=status_code, headers=headers)

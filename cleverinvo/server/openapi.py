@@ -1,0 +1,358 @@
+"""The OpenAPI 3.1 document of the v1 API, served at ``/api/v1/openapi.json``."""
+
+from functools import cache
+from typing import Any
+
+from cleverinvo import __version__
+from cleverinvo.core.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
+from cleverinvo.core.paging import MAX_LIMIT, MAX_SEARCH
+from cleverinvo.core.records import Status
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _text(max_length: int, nullable: bool = True) -> dict[str, Any]:
+    return {"type": ["string", "null"] if nullable else "string", "maxLength": max_length}
+
+
+NULLABLE_TEXT = {"type": ["string", "null"]}
+TIMESTAMP = {"type": "string", "format": "date-time"}
+NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+MONEY = {"type": "number"}
+RATE = {"type": "number", "minimum": 0, "maximum": 100}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+    "Client": {
+        "type": "object",
+        "required": ["id", "name", "email", "address", "taxId", "phone", "notes", "isActive", "createdAt", "updatedAt"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            **{k: NULLABLE_TEXT for k in ("email", "address", "taxId", "phone", "notes")},
+            "isActive": {"type": "boolean"},
+            "createdAt": TIMESTAMP,
+            "updatedAt": TIMESTAMP,
+        },
+    },
+    "ClientInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 255},
+            "email": {"type": ["string", "null"], "format": "email", "maxLength": 254},
+            "address": _text(1000),
+            "taxId": _text(64),
+            "phone": _text(64),
+            "notes": _text(5000),
+        },
+    },
+    "LineItemInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["description", "quantity", "unitPrice"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1, "maxLength": 1000},
+            "quantity": {"type": "number", "exclusiveMinimum": 0, "maximum": int(MAX_QUANTITY)},
+            "unitPrice": {"type": "number", "minimum": 0, "maximum": int(MAX_UNIT_PRICE)},
+            "taxRate": {**RATE, "default": 0},
+            "discountRate": {**RATE, "default": 0},
+        },
+    },
+    "InvoiceInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "clientId": {"type": "string"},
+            "invoiceNumber": {"type": ["string", "null"], "minLength": 1, "maxLength": 64},
+            "currency": {"type": ["string", "null"], "description": "ISO 4217 code; default: the account's"},
+            "issueDate": {"type": ["string", "null"], "format": "date", "description": "default: today (UTC)"},
+            "dueDate": {"type": ["string", "null"], "format": "date", "description": "not before issueDate"},
+            "lineItems": {"type": "array", "minItems": 1, "maxItems": MAX_LINES, "items": _ref("LineItemInput")},
+            "notes": _text(5000),
+            "terms": _text(5000),
+        },
+    },
+    "LineItem": {
+        "type": "object",
+        "required": ["description", "quantity", "unitPrice", "amount", "taxRate"],
+        "properties": {
+            "description": {"type": "string"},
+            "quantity": {"type": "number"},
+            "unitPrice": MONEY,
+            "amount": MONEY,
+            "taxRate": RATE,
+            "discountRate": RATE,
+            "discount": MONEY,
+        },
+    },
+    "InvoiceSummary": {
+        "type": "object",
+        "required": [
+            "id",
+            "clientId",
+            "invoiceNumber",
+            "currency",
+            "issueDate",
+            "dueDate",
+            "subtotal",
+            "taxTotal",
+            "discountTotal",
+            "total",
+            "status",
+            "createdAt",
+            "client",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "clientId": {"type": "string"},
+            "invoiceNumber": {"type": "string"},
+            "currency": {"type": "string"},
+            "issueDate": DATE,
+            "dueDate": DATE,
+            **{k: MONEY for k in ("subtotal", "taxTotal", "discountTotal", "total", "amountPaid", "amountDue")},
+            "status": {"type": "string", "enum": [s.value for s in Status]},
+            "createdAt": TIMESTAMP,
+            "updatedAt": TIMESTAMP,
+            "client": {
+                "type": "object",
+                "required": ["name", "email"],
+                "properties": {"name": {"type": "string"}, "email": NULLABLE_TEXT},
+            },
+        },
+    },
+    "Payment": {
+        "type": "object",
+        "required": ["id", "invoiceId", "amount", "date", "method", "note", "createdAt"],
+        "properties": {
+            "id": {"type": "string"},
+            "invoiceId": {"type": "string"},
+            "amount": MONEY,
+            "date": DATE,
+            "method": NULLABLE_TEXT,
+            "note": NULLABLE_TEXT,
+            "createdAt": TIMESTAMP,
+        },
+    },
+    "PaymentInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["amount"],
+        "properties": {
+            "amount": {"type": "number", "exclusiveMinimum": 0},
+            "date": {"type": ["string", "null"], "format": "date", "description": "default: today (UTC)"},
+            "method": _text(64),
+            "note": _text(1000),
+        },
+    },
+    "SendInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"viaEmail": {"type": "boolean", "default": False}},
+    },
+}
+SCHEMAS["ClientCreate"] = {**SCHEMAS["ClientInput"], "required": ["name"]}
+SCHEMAS["ClientUpdate"] = {
+    **SCHEMAS["ClientInput"],
+    "properties": {**SCHEMAS["ClientInput"]["properties"], "isActive": {"type": "boolean"}},
+}
+SCHEMAS["InvoiceCreate"] = {**SCHEMAS["InvoiceInput"], "required": ["clientId", "lineItems"]}
+SCHEMAS["Invoice"] = {
+    "allOf": [
+        _ref("InvoiceSummary"),
+        {
+            "type": "object",
+            "required": ["lineItems", "notes", "terms", "sentViaEmail", "sentAt", "paidAt"],
+            "properties": {
+                "lineItems": {"type": "array", "items": _ref("LineItem")},
+                "taxes": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"rate": RATE, "base": MONEY, "tax": MONEY},
+                    },
+                },
+                "payments": {"type": "array", "items": _ref("Payment")},
+                "notes": NULLABLE_TEXT,
+                "terms": NULLABLE_TEXT,
+                "sentViaEmail": {"type": "boolean"},
+                "sentAt": NULLABLE_TIMESTAMP,
+                "viewedAt": NULLABLE_TIMESTAMP,
+                "paidAt": NULLABLE_TIMESTAMP,
+                "version": {"type": "integer"},
+            },
+        },
+    ]
+}
+for _name, _item in (("ClientList", "Client"), ("InvoiceList", "InvoiceSummary")):
+    SCHEMAS[_name] = {
+        "type": "object",
+        "required": ["data", "total", "page", "limit", "totalPages"],
+        "properties": {
+            "data": {"type": "array", "items": _ref(_item)},
+            **{k: {"type": "integer"} for k in ("total", "page", "limit", "totalPages")},
+        },
+    }
+
+ERRORS = {
+    "400": "Invalid input: malformed JSON, wrong types, unknown fields, bad dates or query parameters",
+    "401": "Missing, malformed, unknown or revoked API key",
+    "403": "Plan limit reached",
+    "404": "No such resource in this account",
+    "409": "A taken invoice number, or a change to an invoice that is no longer a DRAFT",
+    "413": "Request body over 1 MiB",
+    "429": "Rate limit exceeded (120 requests per minute per key); see Retry-After",
+    "500": "Unexpected failure",
+}
+RATE_HEADERS = {
+    name: {"schema": {"type": "string" if name.startswith("RateLimit") else "integer"}}
+    for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy", "RateLimit")
+}
+
+
+def _data(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": ["data"], "properties": {"data": schema}}
+
+
+def _json(description: str, schema: dict[str, Any], headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _operation(
+    summary: str,
+    ok: tuple[str, dict[str, Any]],
+    errors: str,
+    body: str | None = None,
+    params: list[dict[str, Any]] | None = None,
+    keyed: bool = True,
+) -> dict[str, Any]:
+    codes = ("400", "401", "404", "429", "500") if keyed else ("500",)
+    codes += tuple(errors.split()) + (("413",) if body else ())
+    responses = {code: _json(ERRORS[code], _ref("Error")) for code in sorted(set(codes))}
+    responses["429"] = (
+        _json(ERRORS["429"], _ref("Error"), {"Retry-After": {"schema": {"type": "integer"}}}) if keyed else None
+    )
+    responses = {k: v for k, v in responses.items() if v}
+    responses[ok[0]] = ok[1]
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if not keyed:
+        operation["security"] = []
+    if params:
+        operation["parameters"] = params
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+    return operation
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+LIST_PARAMS = [
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number"),
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20}, "Items per page"),
+    _query("search", {"type": "string", "maxLength": MAX_SEARCH}, "Case-insensitive substring search"),
+]
+ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+NO_CONTENT = {"description": "Done; no body"}
+
+
+@cache
+def document() -> dict[str, Any]:
+    """The whole document; every response this server gives is described here."""
+    client = _json("The client", _data(_ref("Client")), RATE_HEADERS)
+    invoice = _json("The invoice", _data(_ref("Invoice")), RATE_HEADERS)
+    created_invoice = _json("Created; the PDF is rendered right after", _data(_ref("Invoice")), RATE_HEADERS)
+    payment = _json("The payment", _data(_ref("Payment")), RATE_HEADERS)
+    pdf = {
+        "description": "The invoice as a PDF file",
+        "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+    invoice_filters = [
+        *LIST_PARAMS,
+        _query("clientId", {"type": "string"}, "Only this client's invoices"),
+        _query("status", {"type": "string", "enum": [s.value for s in Status]}, "Only invoices with this status"),
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "CleverInvo API",
+            "version": __version__,
+            "description": "The CleverInvo v1 API, self-hosted. Money is carried as exact JSON numbers.",
+            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "cinv_…"}},
+        },
+        "paths": {
+            "/healthz": {
+                "get": _operation("Liveness check", ("200", _json("Alive", {"type": "object"})), "", keyed=False)
+            },
+            "/api/v1/openapi.json": {
+                "get": _operation("This document", ("200", _json("OpenAPI 3.1", {"type": "object"})), "", keyed=False)
+            },
+            "/api/v1/clients": {
+                "get": _operation(
+                    "List active clients",
+                    ("200", _json("A page of clients", _ref("ClientList"), RATE_HEADERS)),
+                    "",
+                    params=LIST_PARAMS,
+                ),
+                "post": _operation("Create a client", ("201", client), "403", body="ClientCreate"),
+            },
+            "/api/v1/clients/{id}": {
+                "parameters": ID,
+                "get": _operation("Get a client (archived ones too)", ("200", client), ""),
+                "put": _operation(
+                    "Update a client (only the fields sent)", ("200", client), "403", body="ClientUpdate"
+                ),
+                "patch": _operation(
+                    "Update a client (only the fields sent)", ("200", client), "403", body="ClientUpdate"
+                ),
+                "delete": _operation("Archive a client (isActive=false)", ("204", NO_CONTENT), ""),
+            },
+            "/api/v1/invoices": {
+                "get": _operation(
+                    "List invoices",
+                    ("200", _json("A page of invoices", _ref("InvoiceList"), RATE_HEADERS)),
+                    "",
+                    params=invoice_filters,
+                ),
+                "post": _operation("Create an invoice", ("201", created_invoice), "403 409", body="InvoiceCreate"),
+            },
+            "/api/v1/invoices/{id}": {
+                "parameters": ID,
+                "get": _operation("Get an invoice with line items, payments and client", ("200", invoice), ""),
+                "put": _operation("Update a DRAFT invoice", ("200", invoice), "409", body="InvoiceInput"),
+                "patch": _operation("Update a DRAFT invoice", ("200", invoice), "409", body="InvoiceInput"),
+                "delete": _operation("Delete an invoice and its PDF", ("204", NO_CONTENT), ""),
+            },
+            "/api/v1/invoices/{id}/pdf": {
+                "parameters": ID,
+                "get": _operation("Download the invoice PDF", ("200", pdf), ""),
+            },
+            "/api/v1/invoices/{id}/send": {
+                "parameters": ID,
+                "post": _operation("Mark a DRAFT invoice sent", ("200", invoice), "409 413", body="SendInput"),
+            },
+            "/api/v1/invoices/{id}/payments": {
+                "parameters": ID,
+                "get": _operation(
+                    "List an invoice's payments",
+                    ("200", _json("Payments", _data({"type": "array", "items": _ref("Payment")}), RATE_HEADERS)),
+                    "",
+                ),
+                "post": _operation("Record a payment", ("201", payment), "409", body="PaymentInput"),
+            },
+        },
+    }

@@ -1,0 +1,93 @@
+"""Core records as the seed's JSON shapes (camelCase, ISO dates, money as exact numbers). Fields beyond the
+seed's are additions only; nothing the seed documents changes shape."""
+
+from typing import Any
+
+from cleverinvo.core.clock import iso_timestamp
+from cleverinvo.core.records import Client, Invoice, InvoiceSummary, Page, Payment
+
+
+def client(c: Client) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "email": c.email,
+        "address": c.address,
+        "taxId": c.tax_id,
+        "phone": c.phone,
+        "notes": c.notes,
+        "isActive": c.is_active,
+        "createdAt": iso_timestamp(c.created_at),
+        "updatedAt": iso_timestamp(c.updated_at),
+    }
+
+
+def invoice_summary(i: InvoiceSummary) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "clientId": i.client_id,
+        "invoiceNumber": i.number,
+        "currency": i.currency.code,
+        "issueDate": i.issue_date.isoformat(),
+        "dueDate": i.due_date.isoformat(),
+        "subtotal": i.subtotal,
+        "taxTotal": i.tax_total,
+        "discountTotal": i.discount_total,
+        "total": i.total,
+        "amountPaid": i.amount_paid,
+        "amountDue": i.amount_due,
+        "status": i.status.value,
+        "createdAt": iso_timestamp(i.created_at),
+        "updatedAt": iso_timestamp(i.updated_at),
+        "client": {"name": i.client.name, "email": i.client.email},
+    }
+
+
+def payment(p: Payment) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "invoiceId": p.invoice_id,
+        "amount": p.amount,
+        "date": p.date.isoformat(),
+        "method": p.method,
+        "note": p.note,
+        "createdAt": iso_timestamp(p.created_at),
+    }
+
+
+def invoice(i: Invoice) -> dict[str, Any]:
+    return {
+        **invoice_summary(i),
+        "lineItems": [
+            {
+                "description": li.description,
+                "quantity": li.quantity,
+                "unitPrice": li.unit_price,
+                "amount": li.amount,
+                "taxRate": li.tax_rate,
+                "discountRate": li.discount_rate,
+                "discount": li.discount,
+            }
+            for li in i.line_items
+        ],
+        "taxes": [{"rate": t.rate, "base": t.base, "tax": t.tax} for t in i.taxes],
+        "payments": [payment(p) for p in i.payments],
+        "notes": i.notes,
+        "terms": i.terms,
+        "sentViaEmail": i.sent_via_email,
+        "sentAt": iso_timestamp(i.sent_at),
+        "viewedAt": iso_timestamp(i.viewed_at),
+        "paidAt": iso_timestamp(i.paid_at),
+        "version": i.version,
+    }
+
+
+def page(listed: Page[Any], item: Any) -> dict[str, Any]:
+    """The seed's list envelope: ``data``, ``total``, ``page``, ``limit``, ``totalPages``."""
+    return {
+        "data": [item(x) for x in listed.items],
+        "total": listed.total,
+        "page": listed.page,
+        "limit": listed.limit,
+        "totalPages": listed.total_pages,
+    }

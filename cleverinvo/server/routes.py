@@ -1,0 +1,30 @@
+"""The routing table of the v1 API: every endpoint of the seed, plus send, payments, the OpenAPI document."""
+
+from starlette.routing import Route
+
+from cleverinvo.server import views
+from cleverinvo.server.views import endpoint
+
+CLIENT = "/api/v1/clients/{id}"
+INVOICE = "/api/v1/invoices/{id}"
+
+routes = [
+    Route("/healthz", endpoint(views.health), methods=["GET"], name="health"),
+    Route("/api/v1/openapi.json", endpoint(views.openapi), methods=["GET"], name="openapi"),
+    Route("/api/v1/clients", endpoint(views.list_clients), methods=["GET"], name="clients"),
+    Route("/api/v1/clients", endpoint(views.create_client, body="required"), methods=["POST"], name="client-create"),
+    Route(CLIENT, endpoint(views.get_client), methods=["GET"], name="client"),
+    Route(CLIENT, endpoint(views.update_client, body="required"), methods=["PUT", "PATCH"], name="client-update"),
+    Route(CLIENT, endpoint(views.delete_client), methods=["DELETE"], name="client-delete"),
+    Route("/api/v1/invoices", endpoint(views.list_invoices), methods=["GET"], name="invoices"),
+    Route("/api/v1/invoices", endpoint(views.create_invoice, body="required"), methods=["POST"], name="invoice-create"),
+    Route(INVOICE, endpoint(views.get_invoice), methods=["GET"], name="invoice"),
+    Route(INVOICE, endpoint(views.update_invoice, body="required"), methods=["PUT", "PATCH"], name="invoice-update"),
+    Route(INVOICE, endpoint(views.delete_invoice), methods=["DELETE"], name="invoice-delete"),
+    Route(f"{INVOICE}/pdf", endpoint(views.invoice_pdf), methods=["GET"], name="invoice-pdf"),
+    Route(f"{INVOICE}/send", endpoint(views.send_invoice, body="optional"), methods=["POST"], name="invoice-send"),
+    Route(f"{INVOICE}/payments", endpoint(views.list_payments), methods=["GET"], name="payments"),
+    Route(
+        f"{INVOICE}/payments", endpoint(views.record_payment, body="required"), methods=["POST"], name="payment-create"
+    ),
+]

@@ -1,0 +1,36 @@
+"""Run the API under uvicorn, with one or more worker processes and our logging."""
+
+import os
+from typing import Any
+
+import uvicorn
+
+from cleverinvo.core.db import ENV_VAR
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "cleverinvo": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+def serve(db: str | None, host: str, port: int, workers: int) -> None:
+    """Serve until SIGINT or SIGTERM, then finish the requests under way and exit cleanly."""
+    if db:
+        os.environ[ENV_VAR] = db  # worker processes open the same database
+    uvicorn.run(
+        "cleverinvo.server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=LOGGING,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )

@@ -1,0 +1,171 @@
+"""The v1 endpoints. Each view parses, calls the core and renders; it runs in the threadpool (peewee is sync).
+
+``endpoint`` adapts a plain ``def view(request, body)`` to Starlette: it reads the JSON body (within the size
+limit) on the event loop, then runs the view in a worker thread.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from cleverinvo.core import Books, ValidationError
+from cleverinvo.server import render
+from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
+
+View = Callable[[Request, Any], Response]
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body, refusing more than ``MAX_BODY_BYTES`` without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def endpoint(view: View, body: str = "none") -> Callable[[Request], Any]:
+    """``body`` is "required" (a JSON body), "optional" (empty means ``{}``) or "none"."""
+
+    async def handle(request: Request) -> Response:
+        parsed: Any = None
+        if body != "none":
+            raw = await read_body(request)
+            parsed = {} if body == "optional" and not raw.strip() else parse_json(raw)
+        return await run_in_threadpool(view, request, parsed)
+
+    handle.__name__ = view.__name__
+    return handle
+
+
+def books(request: Request) -> Books:
+    """The books of the account the request's API key speaks for."""
+    return request.app.state.ci.books_for(request.state.identity)
+
+
+def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
+    value = query.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError(f"Invalid query parameter: {name} must be an integer", name) from None
+
+
+def list_params(request: Request, *extra: str) -> dict[str, Any]:
+    """``page``, ``limit`` and ``search`` (checked by the core), plus the named extra filters; nothing else."""
+    query = request.query_params
+    for name in query:
+        if name not in ("page", "limit", "search", *extra):
+            raise ValidationError(f"Unknown query parameter: {name}", name)
+    if any(len(query.getlist(name)) > 1 for name in query):
+        raise ValidationError("Invalid query parameter: each parameter may be given once")
+    params: dict[str, Any] = {
+        "page": _int_param(query, "page", 1),
+        "limit": _int_param(query, "limit", 20),
+        "search": query.get("search"),
+    }
+    params.update({name: query.get(name) for name in extra})
+    return params
+
+
+def _pdf_later(request: Request, invoice_id: str) -> BackgroundTask:
+    """Render the PDF right after the response is sent, so a download finds it ready."""
+    return BackgroundTask(books(request).documents.refresh, invoice_id)
+
+
+def health(request: Request, _body: None) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def list_clients(request: Request, _body: None) -> Response:
+    return JSONResponse(render.page(books(request).clients.list(**list_params(request)), render.client))
+
+
+def create_client(request: Request, body: Any) -> Response:
+    return JSONResponse({"data": render.client(books(request).clients.create(body))}, status_code=201)
+
+
+def get_client(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": render.client(books(request).clients.get(request.path_params["id"]))})
+
+
+def update_client(request: Request, body: Any) -> Response:
+    return JSONResponse({"data": render.client(books(request).clients.update(request.path_params["id"], body))})
+
+
+def delete_client(request: Request, _body: None) -> Response:
+    books(request).clients.archive(request.path_params["id"])
+    return Response(status_code=204)
+
+
+def list_invoices(request: Request, _body: None) -> Response:
+    params = list_params(request, "clientId", "status")
+    params["client_id"] = params.pop("clientId")
+    return JSONResponse(render.page(books(request).invoices.list(**params), render.invoice_summary))
+
+
+def create_invoice(request: Request, body: Any) -> Response:
+    made = books(request).invoices.create(body)
+    return JSONResponse({"data": render.invoice(made)}, status_code=201, background=_pdf_later(request, made.id))
+
+
+def get_invoice(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": render.invoice(books(request).invoices.get(request.path_params["id"]))})
+
+
+def update_invoice(request: Request, body: Any) -> Response:
+    changed = books(request).invoices.update(request.path_params["id"], body)
+    return JSONResponse({"data": render.invoice(changed)}, background=_pdf_later(request, changed.id))
+
+
+def delete_invoice(request: Request, _body: None) -> Response:
+    books(request).invoices.delete(request.path_params["id"])
+    return Response(status_code=204)
+
+
+def invoice_pdf(request: Request, _body: None) -> Response:
+    pdf = books(request).documents.pdf(request.path_params["id"])
+    return Response(pdf.data, media_type="application/pdf", headers={"Content-Disposition": attachment(pdf.filename)})
+
+
+def attachment(filename: str) -> str:
+    """``attachment; filename="INV-0042.pdf"``, with an RFC 6266 ``filename*`` when the name is not plain ASCII."""
+    plain = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in filename)
+    if plain == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def send_invoice(request: Request, body: Any) -> Response:
+    sent = books(request).invoices.send(request.path_params["id"], body)
+    return JSONResponse({"data": render.invoice(sent)}, background=_pdf_later(request, sent.id))
+
+
+def list_payments(request: Request, _body: None) -> Response:
+    return JSONResponse(
+        {"data": [render.payment(p) for p in books(request).invoices.payments(request.path_params["id"])]}
+    )
+
+
+def record_payment(request: Request, body: Any) -> Response:
+    invoice_id = request.path_params["id"]
+    made = books(request).invoices.record_payment(invoice_id, body)
+    return JSONResponse({"data": render.payment(made)}, status_code=201, background=_pdf_later(request, invoice_id))
+
+
+def openapi(request: Request, _body: None) -> Response:
+    from cleverinvo.server.openapi import document
+
+    return JSONResponse(document())

@@ -1,0 +1,80 @@
+"""The OpenAPI document describes the live server truthfully: schemathesis finds no 500 and no response that
+breaks the document."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import make_client, make_invoice, start_server
+
+SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
+CHECKS = ",".join(
+    (
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_headers_conformance",
+        "response_schema_conformance",
+    )
+)
+
+
+def test_document_is_served_without_a_key_and_names_every_route(server):
+    doc = httpx.get(server.url + "/api/v1/openapi.json").json()
+    assert doc["openapi"] == "3.1.0"
+    assert set(doc["paths"]) == {
+        "/healthz",
+        "/api/v1/openapi.json",
+        "/api/v1/clients",
+        "/api/v1/clients/{id}",
+        "/api/v1/invoices",
+        "/api/v1/invoices/{id}",
+        "/api/v1/invoices/{id}/pdf",
+        "/api/v1/invoices/{id}/send",
+        "/api/v1/invoices/{id}/payments",
+    }
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_500_and_no_response_breaking_the_document(tmp_path):
+    server = start_server(tmp_path, env={"CLEVERINVO_RATE_LIMIT": "1000000"})
+    try:
+        key = server.key()
+        with server.client(key=key) as http:  # real ids for the fuzzer to find through links and examples
+            client = make_client(http)
+            make_invoice(http, client["id"])
+        env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
+        result = subprocess.run(
+            [
+                SCHEMATHESIS,
+                "run",
+                f"{server.url}/api/v1/openapi.json",
+                "--header",
+                f"Authorization: Bearer {key}",
+                "--checks",
+                CHECKS,
+                "--max-examples",
+                os.environ.get("CLEVERINVO_FUZZ_EXAMPLES", "60"),
+                "--phases",
+                "examples,coverage,fuzzing,stateful",
+                "--seed",
+                "1",
+                "--no-color",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=900,
+        )
+        summary = result.stdout[-3000:]
+        print(summary)
+        assert result.returncode == 0, result.stdout[-12000:]
+        cases = re.search(r"(\d+) generated", result.stdout)
+        assert cases and int(cases.group(1)) > 100, summary
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log.read_text()
