@@ -1,6 +1,12 @@
-"""Fixtures shared by every test: a real SQLite file per test, opened through the public entry point."""
+"""Fixtures shared by every test: a real database per test, opened through the public entry point.
+
+By default each test gets its own SQLite file. With ``CLEVERINVO_TEST_POSTGRES`` set to an admin URL of a
+PostgreSQL server (``postgresql://postgres@127.0.0.1:5433/postgres``), each test gets a fresh database there.
+"""
 
 import decimal
+import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,16 +19,61 @@ from cleverinvo.core import Books, CleverInvo
 decimal.DefaultContext.traps[decimal.FloatOperation] = True
 decimal.getcontext().traps[decimal.FloatOperation] = True
 
+POSTGRES_ADMIN = os.environ.get("CLEVERINVO_TEST_POSTGRES")
+_created: list[str] = []
+
+
+def new_database(tmp_path: Path, name: str = "books.db") -> str:
+    """A target no other test uses: a SQLite file in ``tmp_path``, or a new PostgreSQL database."""
+    if not POSTGRES_ADMIN:
+        return str(tmp_path / name)
+    database = f"t_{secrets.token_hex(6)}"
+    _admin(f'CREATE DATABASE "{database}"')
+    _created.append(database)
+    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{database}"
+
+
+def _admin(*statements: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(POSTGRES_ADMIN)
+    conn.autocommit = True
+    try:
+        for statement in statements:
+            conn.cursor().execute(statement)
+    finally:
+        conn.close()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if POSTGRES_ADMIN and _created:
+        _admin(*(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)' for database in _created))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if POSTGRES_ADMIN:
+        skip = pytest.mark.skip(reason="SQLite-specific: this run is against PostgreSQL")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """A SQLite file, for tests about SQLite itself or about what is written to disk."""
     return tmp_path / "books.db"
 
 
 @pytest.fixture
-def ci(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CleverInvo]:
+def db_target(tmp_path: Path) -> str:
+    """The database under test: a SQLite file, or a PostgreSQL database in the PostgreSQL run."""
+    return new_database(tmp_path)
+
+
+@pytest.fixture
+def ci(db_target: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CleverInvo]:
     monkeypatch.delenv("CLEVERINVO_DB", raising=False)
-    opened = cleverinvo.core.open(db_path)
+    opened = cleverinvo.core.open(db_target)
     yield opened
     opened.close()
 

@@ -51,7 +51,7 @@ def connect(target: str) -> pw.Database:
     try:
         if target.startswith("sqlite"):
             return connect_url(target, pragmas=SQLITE_PRAGMAS)
-        return connect_url(target, autorollback=True)
+        return connect_url(target)
     except (RuntimeError, ValueError, ImportError) as exc:
         raise SchemaError(f"Cannot use the database {redact(target)}: {exc}") from None
 
@@ -81,6 +81,8 @@ def _add_pdf_store(migrator: SchemaMigrator) -> None:
     InvoicePdf.create_table()
 
 
+SCHEMA_LOCK = 0x636C6576  # "clev": the advisory lock taken while the schema is created or migrated
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _add_pdf_store}
 LATEST_VERSION = max(MIGRATIONS, default=1)
@@ -92,6 +94,8 @@ def ensure_schema(database: pw.Database) -> int:
     Returns the version the database was at before (0 for a fresh database).
     """
     with transaction():
+        if isinstance(database, pw.PostgresqlDatabase):  # one process at a time creates or migrates
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
         if not database.table_exists(SchemaVersion._meta.table_name):
             if database.table_exists(Account._meta.table_name):
                 raise SchemaError("This database has CleverInvo tables but no schema version; it cannot be used")

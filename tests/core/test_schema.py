@@ -3,7 +3,9 @@
 import sqlite3
 from pathlib import Path
 
+import peewee as pw
 import pytest
+from playhouse.migrate import SchemaMigrator, migrate
 
 import cleverinvo.core
 from cleverinvo.core import SchemaError, db, models
@@ -11,12 +13,71 @@ from cleverinvo.core import SchemaError, db, models
 V1_SQL = Path(__file__).parent / "data" / "schema_v1.sql"
 
 
-def columns(path: Path) -> dict[str, list[str]]:
+def columns(database: pw.Database) -> dict[str, list[str]]:
+    return {t: sorted(c.name for c in database.get_columns(t)) for t in sorted(database.get_tables())}
+
+
+def build_version_1(target: str) -> None:
+    """The schema as version 1 had it, built through peewee on any backend: no PDF store, no paper size."""
+    database = db.connect(target)
+    models.proxy.initialize(database)
+    with database.atomic():
+        database.create_tables([m for m in models.MODELS if m is not models.InvoicePdf])
+        migrate(SchemaMigrator.from_database(database).drop_column("account", "paper_size"))
+        models.SchemaVersion.create(version=1)
+        database.execute_sql(
+            "INSERT INTO account (id, name, plan, created_at, number_prefix, number_width, next_number, "
+            "default_currency, payment_terms_days) VALUES ('a1', 'default', 'unlimited', '2024-01-01 00:00:00', "
+            "'OLD-', 4, 7, 'EUR', 14)"
+        )
+    database.close()
+
+
+def test_an_older_schema_is_migrated_forward_keeping_its_data(db_target, tmp_path):
+    build_version_1(db_target)
+    opened = cleverinvo.core.open(db_target)
+    account = opened.books().settings.get()
+    assert (account.number_prefix, account.next_number, account.default_currency, account.paper_size.value) == (
+        "OLD-",
+        7,
+        "EUR",
+        "A4",
+    )
+    assert models.SchemaVersion.get().version == db.LATEST_VERSION
+    migrated = columns(opened.database)
+    opened.close()
+    fresh = cleverinvo.core.open(tmp_path / "fresh.db")
+    assert migrated == columns(fresh.database)
+    fresh.close()
+
+
+def test_a_newer_schema_is_refused_clearly_and_left_alone(db_target):
+    cleverinvo.core.open(db_target).close()
+    models.SchemaVersion.update(version=db.LATEST_VERSION + 1).execute()
+    models.proxy.obj.close()
+    with pytest.raises(SchemaError) as err:
+        cleverinvo.core.open(db_target)
+    assert f"schema version {db.LATEST_VERSION + 1}" in err.value.message
+    assert "Upgrade CleverInvo" in err.value.message
+    assert models.SchemaVersion.get().version == db.LATEST_VERSION + 1
+    assert models.Account.select().count() == 1
+
+
+@pytest.mark.sqlite_only
+def test_the_recorded_version_1_file_migrates_like_the_built_one(tmp_path):
+    path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: sorted(r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')) for t in tables}
+        conn.executescript(V1_SQL.read_text())
+    built = tmp_path / "built.db"
+    build_version_1(str(built))
+    with sqlite3.connect(built) as conn:
+        conn.execute("DELETE FROM account")
+    for target in (path, built):
+        cleverinvo.core.open(target).close()
+    assert columns(pw.SqliteDatabase(str(path))) == columns(pw.SqliteDatabase(str(built)))
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_wal_foreign_keys_busy_timeout(ci):
     pragma = ci.database.execute_sql
     assert pragma("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -30,51 +91,18 @@ def test_target_from_environment_or_default_folder(tmp_path, monkeypatch):
     assert db.resolve_target(tmp_path / "arg.db") == str(tmp_path / "arg.db")
     monkeypatch.delenv("CLEVERINVO_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert db.resolve_target(None).endswith("cleverinvo.db")
+    assert db.resolve_target(None) == str(tmp_path / "xdg" / "cleverinvo" / "cleverinvo.db")
     opened = cleverinvo.core.open(f"sqlite:///{tmp_path / 'url.db'}")
     assert opened.books().account_name == "default"
     opened.close()
 
 
-def test_an_older_schema_is_migrated_forward_keeping_its_data(tmp_path):
-    path = tmp_path / "old.db"
-    with sqlite3.connect(path) as conn:
-        conn.executescript(V1_SQL.read_text())
-        conn.execute(
-            "INSERT INTO account (id, name, plan, created_at, number_prefix, number_width, next_number, "
-            "default_currency, payment_terms_days) VALUES ('a1', 'default', 'unlimited', '2024-01-01 00:00:00', "
-            "'OLD-', 4, 7, 'EUR', 14)"
-        )
-    opened = cleverinvo.core.open(path)
-    account = opened.books().settings.get()
-    assert (account.number_prefix, account.next_number, account.default_currency, account.paper_size.value) == (
-        "OLD-",
-        7,
-        "EUR",
-        "A4",
-    )
-    assert models.SchemaVersion.get().version == db.LATEST_VERSION
-    opened.close()
-    fresh = tmp_path / "fresh.db"
-    cleverinvo.core.open(fresh).close()
-    assert columns(path) == columns(fresh)
+def test_passwords_are_kept_out_of_messages():
+    assert db.redact("postgresql://app:s3cret@db.example/books") == "postgresql://app:***@db.example/books"
+    assert db.redact("/home/me/books.db") == "/home/me/books.db"
 
 
-def test_a_newer_schema_is_refused_clearly_and_left_alone(tmp_path):
-    path = tmp_path / "future.db"
-    cleverinvo.core.open(path).close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE schema_version SET version = ?", (db.LATEST_VERSION + 1,))
-    before = path.read_bytes()
-    with pytest.raises(SchemaError) as err:
-        cleverinvo.core.open(path)
-    assert f"schema version {db.LATEST_VERSION + 1}" in err.value.message
-    assert "Upgrade CleverInvo" in err.value.message
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == db.LATEST_VERSION + 1
-    assert len(path.read_bytes()) == len(before)
-
-
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_database_is_refused(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("hello, this is not SQLite" * 100)
