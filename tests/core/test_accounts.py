@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from conftest import invoice_body
 
 from cleverinvo.core import Conflict, LimitReached, NotFound, Plan, ValidationError, models
+from tests.core.helpers import invoice_body
 
 
 def test_a_fresh_database_has_the_default_account_on_unlimited(ci):
@@ -91,14 +91,22 @@ def test_free_plan_refuses_the_21st_invoice_of_the_month_even_after_deletions(ci
 
 
 def test_settings_update_only_what_is_given_and_validate(books):
-    changed = books.settings.update({"sellerName": "Zoë Ørsted", "sellerEmail": "zoe@studio.example", "paperSize": "Letter"})
+    changed = books.settings.update(
+        {"sellerName": "Zoë Ørsted", "sellerEmail": "zoe@studio.example", "paperSize": "Letter"}
+    )
     assert (changed.seller.name, changed.seller.email, changed.paper_size.value) == (
         "Zoë Ørsted",
         "zoe@studio.example",
         "Letter",
     )
     assert changed.number_prefix == "INV-"
-    for bad in ({"numberWidth": 0}, {"defaultCurrency": "XXX"}, {"paperSize": "A3"}, {"sellerEmail": "x"}, {"plan": "pro"}):
+    for bad in (
+        {"numberWidth": 0},
+        {"defaultCurrency": "XXX"},
+        {"paperSize": "A3"},
+        {"sellerEmail": "x"},
+        {"plan": "pro"},
+    ):
         with pytest.raises(ValidationError):
             books.settings.update(bad)
     assert books.settings.get() == changed

@@ -2,9 +2,8 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import invoice_body
-
 from cleverinvo.core import models
+from tests.core.helpers import invoice_body
 
 
 def test_fifty_invoices_from_eight_threads_are_distinct_and_gapless(books, client):

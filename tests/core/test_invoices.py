@@ -4,9 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import invoice_body, line
 
 from cleverinvo.core import Conflict, NotFound, Status, ValidationError, clock, models
+from tests.core.helpers import invoice_body, line
 
 D = Decimal
 
@@ -80,7 +80,10 @@ def test_a_taken_number_is_a_conflict_and_changes_nothing(books, client):
         ({"lineItems": []}, "Invalid field: lineItems must have at least one item"),
         ({"lineItems": "x"}, "Invalid field: lineItems must be a list"),
         ({"lineItems": [{"quantity": 1, "unitPrice": 1}]}, "Missing required field: lineItems[0].description"),
-        ({"lineItems": [line(description="d" * 1001)]}, "Invalid field: lineItems[0].description must be at most 1000 characters"),
+        (
+            {"lineItems": [line(description="d" * 1001)]},
+            "Invalid field: lineItems[0].description must be at most 1000 characters",
+        ),
         ({"lineItems": [line(quantity=0)]}, "Invalid field: lineItems[0].quantity must be greater than 0"),
         ({"lineItems": [line(), line(unit_price=D("-1"))]}, "Invalid field: lineItems[1].unitPrice must be at least 0"),
         ({"lineItems": [line(quantity=1.5)]}, "Invalid field: lineItems[0].quantity must be a number"),
@@ -91,7 +94,10 @@ def test_a_taken_number_is_a_conflict_and_changes_nothing(books, client):
         ({"lineItems": [line(discountRate=-1)]}, "Invalid field: lineItems[0].discountRate must be at least 0"),
         ({"lineItems": [line(colour=1)]}, "Unknown field: lineItems[0].colour"),
         ({"lineItems": [line(quantity=10**10)]}, "Invalid field: lineItems[0].quantity must be at most 1000000000"),
-        ({"lineItems": [line(quantity=10**9, unit_price=D(10**9))]}, "Invalid field: lineItems amounts exceed the largest invoice total, 100,000,000,000"),
+        (
+            {"lineItems": [line(quantity=10**9, unit_price=D(10**9))]},
+            "Invalid field: lineItems amounts exceed the largest invoice total, 100,000,000,000",
+        ),
         ({"currency": "ZZZ"}, "Invalid field: currency 'ZZZ' is not a known ISO 4217 currency code"),
         ({"issueDate": "2024-13-01"}, "Invalid field: issueDate must be a date as YYYY-MM-DD"),
         ({"issueDate": "2024-06-01T00:00:00"}, "Invalid field: issueDate must be a date as YYYY-MM-DD"),
@@ -171,7 +177,9 @@ def test_list_search_by_number_and_client_and_filter_by_client(books, client):
 
 def test_duplicate_makes_a_new_draft_with_the_same_lines(books, client):
     made = books.invoices.create(
-        invoice_body(client.id, line(taxRate=10), line("Hosting", 1, "20.00"), issueDate="2024-01-01", dueDate="2024-01-15")
+        invoice_body(
+            client.id, line(taxRate=10), line("Hosting", 1, "20.00"), issueDate="2024-01-01", dueDate="2024-01-15"
+        )
     )
     books.invoices.mark_sent(made.id)
     copy = books.invoices.duplicate(made.id)

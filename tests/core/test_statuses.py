@@ -5,9 +5,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import invoice_body, line
 
 from cleverinvo.core import Conflict, Status, ValidationError, clock
+from tests.core.helpers import invoice_body, line
 
 D = Decimal
 
@@ -79,7 +79,9 @@ def test_overdue_is_derived_from_the_due_date_and_what_is_owed(books, client):
     assert books.invoices.get(overdue.id).status == Status.OVERDUE
     books.invoices.record_payment(overdue.id, {"amount": D(5400)})
     assert books.invoices.get(overdue.id).status == Status.PAID
-    due_today = books.invoices.create(invoice_body(client.id, issueDate="2024-01-01", dueDate=clock.today().isoformat()))
+    due_today = books.invoices.create(
+        invoice_body(client.id, issueDate="2024-01-01", dueDate=clock.today().isoformat())
+    )
     assert books.invoices.mark_sent(due_today.id).status == Status.SENT
     draft_past_due = books.invoices.create(invoice_body(client.id, **past))
     assert draft_past_due.status == Status.DRAFT
@@ -116,9 +118,15 @@ def test_filtering_by_status_returns_exactly_the_invoices_reporting_it(books, cl
 
 def test_dashboard_sums_per_currency_in_exact_minor_units(books, client):
     for _ in range(10):
-        sent = books.invoices.mark_sent(books.invoices.create(invoice_body(client.id, line(quantity=1, unit_price="1.10"))).id)
+        sent = books.invoices.mark_sent(
+            books.invoices.create(invoice_body(client.id, line(quantity=1, unit_price="1.10"))).id
+        )
     books.invoices.record_payment(sent.id, {"amount": D("0.10")})
-    yen = books.invoices.create(invoice_body(client.id, line(quantity=1, unit_price="3669"), currency="JPY", issueDate="2024-01-01", dueDate="2024-01-02"))
+    yen = books.invoices.create(
+        invoice_body(
+            client.id, line(quantity=1, unit_price="3669"), currency="JPY", issueDate="2024-01-01", dueDate="2024-01-02"
+        )
+    )
     books.invoices.mark_sent(yen.id)
     board = books.dashboard()
     assert board.owed == {"USD": D("10.90"), "JPY": D(3669)}

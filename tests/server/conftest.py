@@ -1,81 +1,11 @@
-"""A real ``cleverinvo serve`` process on a free loopback port, and keys made by the real CLI."""
+"""Server fixtures: one real server for the session, and a client whose account is the test's own."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
 
-CLI = str(Path(sys.executable).parent / "cleverinvo")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run_cli(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CLEVERINVO_DB": str(db)}
-    result = subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=60)
-    if check and result.returncode != 0:
-        raise AssertionError(f"cleverinvo {' '.join(args)} failed: {result.stderr}")
-    return result
-
-
-@dataclass
-class Server:
-    db: Path
-    log: Path
-    process: subprocess.Popen[bytes]
-    url: str
-    keys: dict[str, str] = field(default_factory=dict)
-
-    def key(self, account: str = "default") -> str:
-        """A key of ``account`` made with ``cleverinvo keys create`` (the account is made if new)."""
-        if account not in self.keys:
-            out = run_cli(self.db, "keys", "create", "--account", account, "--label", "tests").stdout
-            self.keys[account] = out.strip().splitlines()[-1]
-        return self.keys[account]
-
-    def client(self, account: str = "default", key: str | None = None) -> httpx.Client:
-        token = key or self.key(account)
-        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        self.process.send_signal(sig)
-        return self.process.wait(timeout=30)
-
-
-def start_server(tmp: Path, *args: str, env: dict[str, str] | None = None) -> Server:
-    db, log, port = tmp / "api.db", tmp / "server.log", free_port()
-    run_cli(db, "accounts", "create", "setup-check")  # creates and migrates the database once, up front
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db), *args],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return Server(db=db, log=log, process=process, url=url)
-        except httpx.TransportError:
-            time.sleep(0.1)
-        if process.poll() is not None:
-            break
-    process.kill()
-    raise RuntimeError(f"server did not start: {log.read_text()}")
+from tests.server.helpers import Server, start_server
 
 
 @pytest.fixture(scope="session")
@@ -90,57 +20,3 @@ def api(server: Server, request: pytest.FixtureRequest) -> Iterator[httpx.Client
     """A client with a key of an account of this test's own, so tests never see each other's data."""
     with server.client(account=f"t{abs(hash(request.node.nodeid)) % 10**10}") as http:
         yield http
-
-
-# The seed's example bodies, byte for byte as documented (only the client id is filled in).
-SEED_CLIENT = """{
-"name": "Acme Corp",
-"email": "billing@acme.example",
-"address": "123 Main St, New York, NY 10001",
-"taxId": "US-123456789",
-"phone": "+1-555-0100",
-"notes": "Net 30 terms"
-}"""
-SEED_INVOICE = """{
-"clientId": "%s",
-"invoiceNumber": "INV-0042",
-"currency": "USD",
-"issueDate": "2024-06-01",
-"dueDate": "2024-07-01",
-"lineItems": [
-{
-"description": "Web Development",
-"quantity": 40,
-"unitPrice": 125.00,
-"taxRate": 10
-}
-],
-"notes": "Thank you for your business",
-"terms": "Payment due within 30 days"
-}"""
-SEED_UPDATE = """{
-"dueDate": "2024-07-15",
-"lineItems": [
-{
-"description": "Web Development",
-"quantity": 50,
-"unitPrice": 125.00,
-"taxRate": 10
-}
-],
-"notes": "Updated scope"
-}"""
-JSON = {"Content-Type": "application/json"}
-
-
-def make_client(http: httpx.Client, name: str = "Acme Corp") -> dict:
-    response = http.post("/api/v1/clients", json={"name": name, "email": "billing@acme.example"})
-    assert response.status_code == 201, response.text
-    return response.json()["data"]
-
-
-def make_invoice(http: httpx.Client, client_id: str, **fields: object) -> dict:
-    body = {"clientId": client_id, "lineItems": [{"description": "Work", "quantity": 2, "unitPrice": 50}], **fields}
-    response = http.post("/api/v1/invoices", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()["data"]

@@ -3,7 +3,8 @@
 import signal
 
 import httpx
-from conftest import make_client, make_invoice, start_server
+
+from tests.server.helpers import make_client, make_invoice, start_server
 
 
 def test_health_needs_no_key(server):

@@ -2,7 +2,8 @@
 
 import httpx
 import pytest
-from conftest import JSON, make_client, make_invoice, run_cli
+
+from tests.server.helpers import JSON, make_client, make_invoice, run_cli
 
 
 def assert_error(response: httpx.Response, status: int, text: str | None = None) -> str:

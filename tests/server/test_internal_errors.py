@@ -9,14 +9,14 @@ from cleverinvo.core.clients import Clients
 from cleverinvo.server.app import create_app
 
 
-def test_unexpected_failure_is_a_bare_500(db_path, monkeypatch, caplog):
-    key = cleverinvo.core.open(db_path).books().keys.create().key
+def test_unexpected_failure_is_a_bare_500(db_target, monkeypatch, caplog):
+    key = cleverinvo.core.open(db_target).books().keys.create().key
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals /etc/passwd")
 
     monkeypatch.setattr(Clients, "list", explode)
-    with TestClient(create_app(str(db_path)), raise_server_exceptions=False) as http, caplog.at_level(logging.ERROR):
+    with TestClient(create_app(db_target), raise_server_exceptions=False) as http, caplog.at_level(logging.ERROR):
         response = http.get("/api/v1/clients", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 500
     assert response.json() == {"error": "Internal server error"}

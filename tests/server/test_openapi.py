@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import make_client, make_invoice, start_server
+
+from tests.server.helpers import make_client, make_invoice, start_server
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 CHECKS = ",".join(

@@ -1,6 +1,6 @@
 """The seed's documented examples, sent verbatim, give the seed's documented responses field for field."""
 
-from conftest import JSON, SEED_CLIENT, SEED_INVOICE, SEED_UPDATE
+from tests.server.helpers import JSON, SEED_CLIENT, SEED_INVOICE, SEED_UPDATE
 
 
 def test_seed_examples_end_to_end(api):
