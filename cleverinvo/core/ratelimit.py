@@ -1,16 +1,32 @@
 """Request limits per API key: a token bucket of 120 tokens where each spent token comes back 60 seconds
 after it was spent. Unlike a bucket refilled continuously, this never lets more than 120 requests through in
-any 60-second window, which is what "120 requests per minute" promises."""
+any 60-second window, which is what "120 requests per minute" promises.
+
+``RateLimiter`` keeps the buckets in memory: the fast path for one server process. ``SharedRateLimiter`` keeps
+them in a small SQLite file that every worker process of one server opens: the processes run on one host, the
+state needs no durability (no fsync), and it never contends with the business database, whichever that is.
+"""
 
 import math
+import sqlite3
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 LIMIT = 120
 WINDOW_SECONDS = 60.0
+
+
+class Limiter(Protocol):
+    """What the server needs of a rate limiter."""
+
+    limit: int
+
+    def take(self, key: str) -> "RateDecision": ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +39,22 @@ class RateDecision:
     reset_seconds: int  # until the bucket is full again
     retry_after: int  # until the next request is allowed (0 when this one was)
     window_seconds: int
+
+
+def decide(
+    spent: int, oldest: float | None, newest: float | None, now: float, limit: int, window: float
+) -> RateDecision:
+    """The decision once ``spent`` tokens (including this request's, if it was allowed) are out of the bucket."""
+    allowed_count = spent if spent <= limit else limit
+    retry_after = 0 if spent <= limit or oldest is None else max(1, math.ceil(oldest + window - now))
+    return RateDecision(
+        allowed=spent <= limit,
+        limit=limit,
+        remaining=limit - allowed_count,
+        reset_seconds=math.ceil(newest + window - now) if newest is not None else 0,
+        retry_after=retry_after,
+        window_seconds=math.ceil(window),
+    )
 
 
 class RateLimiter:
@@ -47,19 +79,67 @@ class RateLimiter:
             allowed = len(spent) < self.limit
             if allowed:
                 spent.append(now)
-            retry_after = 0 if allowed else math.ceil(spent[0] + self.window - now)
-            reset = math.ceil(spent[-1] + self.window - now) if spent else 0
             if len(self._spent) > 10_000:
                 self._forget_idle(now)
-            return RateDecision(
-                allowed=allowed,
-                limit=self.limit,
-                remaining=self.limit - len(spent),
-                reset_seconds=reset,
-                retry_after=max(retry_after, 1) if not allowed else 0,
-                window_seconds=math.ceil(self.window),
+            count = len(spent) if allowed else self.limit + 1
+            return decide(
+                count, spent[0] if spent else None, spent[-1] if spent else None, now, self.limit, self.window
             )
 
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, spent in self._spent.items() if not spent or spent[-1] <= now - self.window]:
             del self._spent[key]
+
+
+class SharedRateLimiter:
+    """Buckets in a SQLite file shared by the worker processes of one server (one connection per thread).
+
+    ``prepare(path)`` makes the file once, in the parent, before the workers start: switching a file to WAL is
+    the one step that two processes must not race on.
+    """
+
+    def __init__(self, path: Path, limit: int = LIMIT, window: float = WINDOW_SECONDS) -> None:
+        self.path = path
+        self.limit = limit
+        self.window = window
+        self._local = threading.local()
+
+    @staticmethod
+    def prepare(path: Path) -> Path:
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS spent (key TEXT NOT NULL, at REAL NOT NULL)")
+            conn.execute("CREATE INDEX IF NOT EXISTS spent_key_at ON spent (key, at)")
+        finally:
+            conn.close()
+        return path
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn.execute("PRAGMA synchronous=OFF")
+            self._local.conn = conn
+        return conn
+
+    def take(self, key: str) -> RateDecision:
+        """Spend one token of ``key``'s bucket if one is there, deciding under the file's write lock."""
+        now = time.time()  # wall-clock time: the processes share it, as they would not share a monotonic clock
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM spent WHERE key = ? AND at <= ?", (key, now - self.window))
+            count, oldest, newest = conn.execute(
+                "SELECT COUNT(*), MIN(at), MAX(at) FROM spent WHERE key = ?", (key,)
+            ).fetchone()
+            if count < self.limit:
+                conn.execute("INSERT INTO spent (key, at) VALUES (?, ?)", (key, now))
+                count, oldest, newest = count + 1, oldest if oldest is not None else now, now
+            else:
+                count = self.limit + 1
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return decide(count, oldest, newest, now, self.limit, self.window)

@@ -4,6 +4,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -13,10 +14,11 @@ from starlette.responses import Response
 
 import cleverinvo.core
 from cleverinvo.core import AuthenticationError, CleverInvoError, Conflict, LimitReached, NotFound, ValidationError
-from cleverinvo.core.ratelimit import LIMIT, RateLimiter
+from cleverinvo.core.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
 from cleverinvo.server.jsonio import BodyTooLarge, error
 from cleverinvo.server.middleware import AccessLogMiddleware, ApiKeyMiddleware
 from cleverinvo.server.routes import routes
+from cleverinvo.server.run import RATE_STATE_VAR
 
 log = logging.getLogger("cleverinvo.server")
 
@@ -60,6 +62,13 @@ exception_handlers = {
 }
 
 
+def rate_limiter() -> Limiter:
+    """Shared buckets when the server runs several workers, in-memory ones otherwise."""
+    limit = int(os.environ.get("CLEVERINVO_RATE_LIMIT", LIMIT))
+    shared = os.environ.get(RATE_STATE_VAR)
+    return SharedRateLimiter(Path(shared), limit) if shared else RateLimiter(limit)
+
+
 def create_app(db: str | None = None) -> Starlette:
     """The v1 API over the database ``db`` (else ``CLEVERINVO_DB``, else the default file)."""
 
@@ -71,6 +80,5 @@ def create_app(db: str | None = None) -> Starlette:
         finally:
             app.state.ci.close()
 
-    limit = int(os.environ.get("CLEVERINVO_RATE_LIMIT", LIMIT))
-    middleware = [Middleware(AccessLogMiddleware), Middleware(ApiKeyMiddleware, limiter=RateLimiter(limit))]
+    middleware = [Middleware(AccessLogMiddleware), Middleware(ApiKeyMiddleware, limiter=rate_limiter())]
     return Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)

@@ -9,7 +9,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleverinvo.core import AuthenticationError, CleverInvo
-from cleverinvo.core.ratelimit import RateDecision, RateLimiter
+from cleverinvo.core.ratelimit import Limiter, RateDecision
 from cleverinvo.server.jsonio import error
 
 access_log = logging.getLogger("cleverinvo.access")
@@ -63,9 +63,9 @@ def rate_headers(decision: RateDecision) -> dict[str, str]:
 class ApiKeyMiddleware:
     """``Authorization: Bearer cinv_…`` on every API path but the public ones, then the key's rate limit."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter | None = None) -> None:
+    def __init__(self, app: ASGIApp, limiter: Limiter) -> None:
         self.app = app
-        self.limiter = limiter or RateLimiter()
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:

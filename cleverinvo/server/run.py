@@ -1,11 +1,16 @@
 """Run the API under uvicorn, with one or more worker processes and our logging."""
 
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from cleverinvo.core.db import ENV_VAR
+from cleverinvo.core.ratelimit import SharedRateLimiter
+
+RATE_STATE_VAR = "CLEVERINVO_RATE_STATE"
 
 LOGGING: dict[str, Any] = {
     "version": 1,
@@ -20,9 +25,19 @@ LOGGING: dict[str, Any] = {
 
 
 def serve(db: str | None, host: str, port: int, workers: int) -> None:
-    """Serve until SIGINT or SIGTERM, then finish the requests under way and exit cleanly."""
+    """Serve until SIGINT or SIGTERM, then finish the requests under way and exit cleanly.
+
+    With several workers, the rate-limit buckets live in a file the workers share; one worker keeps them in memory.
+    """
     if db:
         os.environ[ENV_VAR] = db  # worker processes open the same database
+    with tempfile.TemporaryDirectory(prefix="cleverinvo-") as runtime:
+        if workers > 1:
+            os.environ[RATE_STATE_VAR] = str(SharedRateLimiter.prepare(Path(runtime) / "rate-limits.sqlite"))
+        _run_uvicorn(host, port, workers)
+
+
+def _run_uvicorn(host: str, port: int, workers: int) -> None:
     uvicorn.run(
         "cleverinvo.server.app:create_app",
         factory=True,

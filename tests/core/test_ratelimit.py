@@ -1,6 +1,6 @@
 """The per-key limit: 120 requests in any 60 seconds, with honest Retry-After and reset figures."""
 
-from cleverinvo.core.ratelimit import RateLimiter
+from cleverinvo.core.ratelimit import RateLimiter, SharedRateLimiter
 
 
 class FakeClock:
@@ -50,3 +50,23 @@ def test_reset_is_the_time_until_the_bucket_is_full():
     assert limiter.take("k").reset_seconds == 60
     clock.now += 61
     assert limiter.take("k").reset_seconds == 60 and limiter.take("k").remaining == 3
+
+
+def test_a_shared_bucket_holds_across_processes(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = SharedRateLimiter.prepare(tmp_path / "rate.sqlite")
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(_spend, [(path, "k", 70), (path, "k", 70)]))
+    allowed = sum(r[0] for r in results)
+    assert allowed == 120
+    assert SharedRateLimiter(path).take("other").remaining == 119
+    refused = SharedRateLimiter(path).take("k")
+    assert not refused.allowed and 1 <= refused.retry_after <= 60
+
+
+def _spend(args: tuple) -> tuple[int, int]:
+    path, key, count = args
+    limiter = SharedRateLimiter(path)
+    decisions = [limiter.take(key) for _ in range(count)]
+    return sum(d.allowed for d in decisions), sum(not d.allowed for d in decisions)
