@@ -1,0 +1,1 @@
+"""CleverInvo's terminal UI: a thin Textual shell over ``cleverinvo.core``."""

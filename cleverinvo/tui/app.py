@@ -1,0 +1,111 @@
+"""The CleverInvo Textual application and ``run()``, which the ``cleverinvo`` command calls with no subcommand."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Input
+
+import cleverinvo.core
+from cleverinvo.core import Books, CleverInvo
+from cleverinvo.core.accounts import DEFAULT_ACCOUNT
+from cleverinvo.core.records import Client, Invoice
+from cleverinvo.tui.commands import CleverInvoCommands
+from cleverinvo.tui.screens.clients import ClientFormScreen, ClientsScreen
+from cleverinvo.tui.screens.dashboard import DashboardScreen
+from cleverinvo.tui.screens.help import HelpScreen
+from cleverinvo.tui.screens.invoice_detail import InvoiceDetailScreen
+from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
+from cleverinvo.tui.screens.invoices import InvoicesScreen
+from cleverinvo.tui.screens.settings import ApiKeysScreen, SettingsScreen
+
+# Actions bound to plain letters: hidden while an input has the focus, since the key then types.
+LETTER_ACTIONS = frozenset({"go", "help", "new_invoice"})
+
+
+class CleverInvoApp(App[None]):
+    """The TUI over one account's books. Every rule lives in the core; screens only call it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "CleverInvo"
+    COMMANDS: ClassVar = App.COMMANDS | {CleverInvoCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("d", "go('dashboard')", "Dashboard", show=False, id="dashboard"),
+        Binding("c", "go('clients')", "Clients", show=False, id="clients"),
+        Binding("i", "go('invoices')", "Invoices", show=False, id="invoices"),
+        Binding("s", "go('settings')", "Settings", show=False, id="settings"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("f1", "help", "Help", show=False, id="help-f1"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="theme"),
+        Binding("ctrl+q", "quit", "Quit", show=False, id="quit"),
+    ]
+
+    def __init__(self, ci: CleverInvo, account: str = DEFAULT_ACCOUNT) -> None:
+        super().__init__()
+        self.ci = ci
+        self.books: Books = ci.books(account)
+
+    def get_default_screen(self) -> Screen[None]:
+        return DashboardScreen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LETTER_ACTIONS and isinstance(self.focused, Input):
+            return False
+        if action == "back":
+            return len(self.screen_stack) > 1
+        return True
+
+    # Navigation ---------------------------------------------------------------------------------------------
+
+    async def action_go(self, section: str) -> None:
+        """Show a section of the app; Escape from it returns to the dashboard."""
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        sections: dict[str, type[Screen[None]]] = {
+            "clients": ClientsScreen,
+            "invoices": InvoicesScreen,
+            "settings": SettingsScreen,
+            "keys": ApiKeysScreen,
+        }
+        if section in sections:
+            await self.push_screen(sections[section]())
+
+    async def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_new_invoice(self) -> None:
+        self.push_screen(InvoiceEditorScreen(), self.show_saved)
+
+    def show_saved(self, invoice: Invoice | None) -> None:
+        if invoice is not None:
+            self.open_invoice(invoice.id)
+
+    def action_new_client(self) -> None:
+        self.push_screen(ClientFormScreen())
+
+    def open_invoice(self, invoice_id: str) -> None:
+        self.push_screen(InvoiceDetailScreen(invoice_id))
+
+    def open_client(self, client: Client) -> None:
+        self.push_screen(InvoicesScreen(client=client))
+
+
+def run(db: str | None = None) -> None:
+    """Open the database (``db``, else ``$CLEVERINVO_DB``, else the default file) and run the TUI on it."""
+    ci = cleverinvo.core.open(db)
+    try:
+        CleverInvoApp(ci).run()
+    finally:
+        ci.close()

@@ -1,0 +1,138 @@
+"""Clients: a searchable list (archived ones on request), the form to create or edit one, archive and restore."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from cleverinvo.core.records import Client, Page
+from cleverinvo.tui.screens.base import CoreScreen
+from cleverinvo.tui.screens.listing import ListScreen
+from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
+
+CLIENT_FIELDS = (
+    ("Name", "name"),
+    ("E-mail", "email"),
+    ("Phone", "phone"),
+    ("Tax ID", "taxId"),
+    ("Address", "address"),
+    ("Notes", "notes"),
+)
+
+
+class ClientsScreen(ListScreen[Client]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New", id="new-client"),
+        Binding("e", "edit", "Edit", id="edit-client"),
+        Binding("a", "archive", "Archive/restore", id="archive-client"),
+        Binding("v", "toggle_archived", "Show archived", id="show-archived"),
+    ]
+    COLUMNS = (("Name", 24), ("E-mail", 26), ("Phone", 14), ("", 8))
+    SEARCH_HINT = "Search by name or e-mail"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_archived = False
+
+    def fetch(self, page: int, limit: int, search: str | None) -> Page[Client]:
+        return self.books.clients.list(page, limit, search, active=None if self.show_archived else True)
+
+    def row(self, item: Client) -> tuple[Any, ...]:
+        return (item.name, item.email or "", item.phone or "", "" if item.is_active else "archived")
+
+    def key(self, item: Client) -> str:
+        return item.id
+
+    def title_text(self) -> str:
+        return "Clients, archived included" if self.show_archived else "Clients"
+
+    def open(self, item: Client) -> None:
+        self.shell.open_client(item)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "archive"):
+            return self.selected is not None or None
+        return super().check_action(action, parameters)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def action_new(self) -> None:
+        self.app.push_screen(ClientFormScreen())
+
+    def action_edit(self) -> None:
+        if self.selected is not None:
+            self.app.push_screen(ClientFormScreen(self.selected))
+
+    def action_archive(self) -> None:
+        client = self.selected
+        if client is None:
+            return
+        clients = self.books.clients
+        change = clients.archive if client.is_active else clients.restore
+        self.run_core(lambda: change(client.id), self.changed)
+
+    def changed(self, client: Client) -> None:
+        self.notify(f"{client.name} {'restored' if client.is_active else 'archived'}")
+        self.reload()
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.page_number = 1
+        self.reload()
+
+
+class ClientFormScreen(CoreScreen[Client]):
+    """Create a client, or edit one. Save refuses invalid input with the message beside the field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", id="save")]
+
+    def __init__(self, client: Client | None = None) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        client = self.client
+        values = (
+            {
+                "name": client.name,
+                "email": client.email,
+                "phone": client.phone,
+                "taxId": client.tax_id,
+                "address": client.address,
+                "notes": client.notes,
+            }
+            if client
+            else {}
+        )
+        yield Header()
+        yield Static(f"Edit {client.name}" if client else "New client", classes="screen-title")
+        with VerticalScroll(id="form"):
+            for label, field in CLIENT_FIELDS:
+                yield FormField(label, field, values.get(field) or "")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(FormField).input.focus()
+
+    def on_input_submitted(self) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        data = form_values(self.query(FormField))
+        clients = self.books.clients
+        client = self.client
+        self.run_core(
+            (lambda: clients.update(client.id, data)) if client else (lambda: clients.create(data)),
+            self.saved,
+            failed=lambda error: show_refusal(self, error),
+            busy=self.query_one("#form"),
+        )
+
+    def saved(self, client: Client) -> None:
+        self.notify(f"Saved {client.name}")
+        self.dismiss(client)

@@ -1,0 +1,68 @@
+"""The first screen: what is owed, overdue and paid this month, counts by status, the latest invoices."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cleverinvo.core.records import Dashboard, Status
+from cleverinvo.tui.format import STATUS_LABELS, STATUS_STYLES, amounts
+from cleverinvo.tui.screens.base import CoreScreen
+from cleverinvo.tui.widgets.invoice_rows import INVOICE_COLUMNS, add_columns, invoice_row
+
+WELCOME = "No invoices yet. Press [b]c[/b] for clients and [b]n[/b] there to add one, then [b]n[/b] here to invoice."
+
+
+class DashboardScreen(CoreScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "app.new_invoice", "New invoice", id="new-invoice"),
+        Binding("c", "app.go('clients')", "Clients", id="to-clients"),
+        Binding("i", "app.go('invoices')", "Invoices", id="to-invoices"),
+        Binding("s", "app.go('settings')", "Settings", id="to-settings"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="cards"):
+            yield Static("—", id="owed", classes="card")
+            yield Static("—", id="overdue", classes="card")
+            yield Static("—", id="paid", classes="card")
+        yield Static("", id="counts")
+        yield Static("Recent invoices", classes="section-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="recent")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#owed").border_title = "Owed"
+        self.query_one("#overdue").border_title = "Overdue"
+        self.query_one("#paid").border_title = "Paid this month"
+        add_columns(self.query_one("#recent", DataTable), INVOICE_COLUMNS)
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.run_core(self.books.dashboard, self.show, busy=self.query_one("#recent"), group="load")
+
+    def show(self, dashboard: Dashboard) -> None:
+        self.query_one("#owed", Static).update(amounts(dashboard.owed))
+        self.query_one("#overdue", Static).update(amounts(dashboard.overdue))
+        self.query_one("#paid", Static).update(amounts(dashboard.paid_this_month))
+        counts = Text(" · ").join(
+            Text.assemble((STATUS_LABELS[s], STATUS_STYLES[s]), f" {dashboard.counts.get(s, 0)}") for s in Status
+        )
+        self.query_one("#counts", Static).update(counts if dashboard.counts else Text.from_markup(WELCOME))
+        table: DataTable[Any] = self.query_one("#recent", DataTable)
+        table.clear()
+        for invoice in dashboard.recent:
+            table.add_row(*invoice_row(invoice), key=invoice.id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.shell.open_invoice(event.row_key.value)

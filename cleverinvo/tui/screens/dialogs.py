@@ -1,0 +1,262 @@
+"""Dialogs over the screens: confirm, pick a client, record a payment, export a PDF, create and show an API key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from cleverinvo.core.money import parse_decimal
+from cleverinvo.core.records import Client, Invoice, NewApiKey, Page, Payment
+from cleverinvo.tui.format import money, plain_number
+from cleverinvo.tui.screens.base import CoreModal
+from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
+
+ALL_CLIENTS = "all"
+
+
+class ConfirmDialog(CoreModal[bool]):
+    """A yes/no question; ``True`` when confirmed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="yes"),
+        Binding("n,escape", "answer(False)", "No", id="no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question)
+            yield Label("[b]y[/b] yes   [b]n[/b] no", classes="hint")
+        yield Footer(compact=True)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ClientPicker(CoreModal["Client | str | None"]):
+    """Choose an active client by typing part of its name or e-mail. When ``allow_all``, "All clients" heads the
+    list until something is typed, and gives ``ALL_CLIENTS``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+    LIMIT = 50
+
+    def __init__(self, allow_all: bool = False) -> None:
+        super().__init__()
+        self.allow_all = allow_all
+        self.clients: dict[str, Client] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="picker"):
+            yield Label("Choose a client (type to search, Enter to pick)")
+            yield Input(placeholder="Name or e-mail", compact=True, id="picker-search")
+            yield OptionList(id="picker-options")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.search("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    def search(self, text: str) -> None:
+        clients = self.books.clients
+        self.run_core(lambda: clients.list(1, self.LIMIT, text or None), partial(self.show, text), group="search")
+
+    def show(self, text: str, page: Page[Client]) -> None:
+        self.clients = {c.id: c for c in page.items}
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if self.allow_all and not text:
+            options.add_option(Option("All clients", id=ALL_CLIENTS))
+        options.add_options(Option(f"{c.name}  [dim]{c.email or ''}[/dim]", id=c.id) for c in page.items)
+        options.highlighted = 0 if options.option_count else None
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def on_input_submitted(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.choose(options.get_option_at_index(options.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.choose(event.option.id)
+
+    def choose(self, option_id: str | None) -> None:
+        if option_id == ALL_CLIENTS:
+            self.dismiss(ALL_CLIENTS)
+        elif option_id in self.clients:
+            self.dismiss(self.clients[option_id])
+
+
+class FormDialog(CoreModal[Any]):
+    """A small form in a dialog: Enter or Ctrl+S submits it, Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Save", id="submit"),
+        Binding("escape", "dismiss(None)", "Cancel", id="cancel"),
+    ]
+    TITLE_TEXT = ""
+
+    def fields(self) -> list[FormField]:
+        raise NotImplementedError
+
+    def explain(self) -> str:
+        return ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="form-dialog"):
+            yield Label(self.TITLE_TEXT, classes="dialog-title")
+            if self.explain():
+                yield Static(self.explain(), classes="hint")
+            yield from self.fields()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(FormField).input.focus()
+
+    def on_input_submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    def submit(self, job: Callable[[dict[str, str]], object]) -> None:
+        """Run ``job(values)`` in a worker; dismiss with its result, or show the refusal beside the field."""
+        values = form_values(self.query(FormField))
+        self.run_core(
+            lambda: job(values),
+            self.dismiss,
+            failed=lambda error: show_refusal(self, error),
+            busy=self.query_one("#form-dialog"),
+        )
+
+
+class PaymentDialog(FormDialog):
+    """Record a payment against an invoice; dismisses with the ``Payment``."""
+
+    TITLE_TEXT = "Record a payment"
+
+    def __init__(self, invoice: Invoice) -> None:
+        super().__init__()
+        self.invoice = invoice
+
+    def explain(self) -> str:
+        return f"{self.invoice.number}: {money(self.invoice.amount_due, self.invoice.currency)} due"
+
+    def fields(self) -> list[FormField]:
+        return [
+            FormField("Amount", "amount", plain_number(self.invoice.amount_due)),
+            FormField("Date", "date", placeholder="today (YYYY-MM-DD)"),
+            FormField("Method", "method", placeholder="bank transfer, card…"),
+            FormField("Note", "note"),
+        ]
+
+    def action_submit(self) -> None:
+        invoices = self.books.invoices
+        invoice_id = self.invoice.id
+
+        def record(values: dict[str, str]) -> Payment:
+            body: dict[str, Any] = {k: v for k, v in values.items() if v.strip()}
+            if "amount" in body:
+                body["amount"] = parse_decimal(body["amount"], "amount")
+            return invoices.record_payment(invoice_id, body)
+
+        self.submit(record)
+
+
+def default_export_folder() -> Path:
+    """``~/Downloads`` when it exists, else the current folder."""
+    downloads = Path.home() / "Downloads"
+    return downloads if downloads.is_dir() else Path.cwd()
+
+
+class ExportDialog(FormDialog):
+    """Export an invoice's PDF to a file; dismisses with the path written."""
+
+    TITLE_TEXT = "Export PDF"
+
+    def __init__(self, invoice: Invoice, folder: Path | None = None) -> None:
+        super().__init__()
+        self.invoice = invoice
+        self.folder = folder or default_export_folder()
+
+    def explain(self) -> str:
+        return "The file to write (a folder keeps the invoice's file name):"
+
+    def fields(self) -> list[FormField]:
+        return [FormField("Save as", "path", str(self.folder / f"{self.invoice.number}.pdf"))]
+
+    def action_submit(self) -> None:
+        documents = self.books.documents  # type: ignore[attr-defined]
+        invoice_id = self.invoice.id
+
+        def export(values: dict[str, str]) -> Path:
+            pdf = documents.pdf(invoice_id)
+            target = Path(values["path"].strip() or self.folder).expanduser()
+            if target.is_dir():
+                target = target / pdf.filename
+            target.write_bytes(pdf.data)
+            return target
+
+        self.submit(export)
+
+
+class KeyLabelDialog(FormDialog):
+    """Name a new API key, then create it; dismisses with the ``NewApiKey``."""
+
+    TITLE_TEXT = "New API key"
+
+    def explain(self) -> str:
+        return "A label helps you recognise the key later (optional)."
+
+    def fields(self) -> list[FormField]:
+        return [FormField("Label", "label", placeholder="e.g. shop integration")]
+
+    def action_submit(self) -> None:
+        keys = self.books.keys
+        self.submit(lambda values: keys.create(values["label"].strip() or None))
+
+
+class KeyCreatedDialog(CoreModal[None]):
+    """The new key in full, shown this once, with a copy action."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy", "Copy key", id="copy"),
+        Binding("escape,enter", "dismiss(None)", "Done", id="done"),
+    ]
+
+    def __init__(self, created: NewApiKey) -> None:
+        super().__init__()
+        self.created = created
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="key-created"):
+            yield Label("Your new API key. It is shown only this once: copy it now.")
+            with Horizontal(classes="key-row"):
+                yield Static(self.created.key, id="new-key")
+            yield Label("[b]c[/b] copy to clipboard   [b]Enter[/b] done", classes="hint")
+        yield Footer(compact=True)
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.created.key)
+        self.notify("Key copied to the clipboard")

@@ -1,0 +1,53 @@
+"""The keys of the screen you came from and of the whole app."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from cleverinvo.tui.screens.base import CoreScreen
+
+
+def key_table(title: str, bindings: list[Binding]) -> Table:
+    table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 2))
+    table.add_column(style="bold", min_width=10)
+    table.add_column()
+    for binding in bindings:
+        table.add_row(binding.key_display or binding.key.replace("_", " "), binding.description)
+    return table
+
+
+def described(owner: type) -> list[Binding]:
+    """The described bindings of a class and of the classes it inherits from, its own first."""
+    found = [b for cls in owner.__mro__ for b in vars(cls).get("BINDINGS", ())]
+    by_key = {b.key: b for b in reversed(found) if isinstance(b, Binding) and b.description}
+    return list(reversed(by_key.values()))
+
+
+class HelpScreen(CoreScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("question_mark", "app.back", "Close", id="close-help")]
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Keys", classes="screen-title")
+        with VerticalScroll(id="help"):
+            screen_keys = described(type(self.under))
+            if screen_keys:
+                yield Static(key_table(f"On this screen ({self.under.__class__.__name__[:-6]})", screen_keys))
+            yield Static(key_table("Everywhere", described(type(self.app))))
+            yield Static(
+                "Ctrl+P opens the command palette: type to reach any screen or action.\n"
+                "Tab moves between fields and tables; Enter opens the highlighted row.",
+                classes="hint",
+            )
+        yield Footer(compact=True)

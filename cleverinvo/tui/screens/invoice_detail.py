@@ -1,0 +1,174 @@
+"""One invoice with everything about it; export its PDF, mark it sent, record payments, duplicate, delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cleverinvo.core.money import format_quantity
+from cleverinvo.core.records import Invoice, Payment, Status
+from cleverinvo.tui.format import day, moment, money, rate, status_text
+from cleverinvo.tui.screens.base import CoreScreen
+from cleverinvo.tui.screens.dialogs import ConfirmDialog, ExportDialog, PaymentDialog
+from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
+from cleverinvo.tui.widgets.invoice_rows import add_columns
+from cleverinvo.tui.widgets.totals import TotalsPanel
+
+LINE_COLUMNS = (("Description", 30), ("Qty", 6), ("Unit price", 12), ("Tax", 6), ("Amount", 14))
+PAYMENT_COLUMNS = (("Date", 10), ("Amount", 13), ("Method", 12))
+# Actions and the statuses that allow them.
+ALLOWED: dict[str, frozenset[Status]] = {
+    "edit": frozenset({Status.DRAFT}),
+    "delete": frozenset({Status.DRAFT}),
+    "mark_sent": frozenset({Status.DRAFT}),
+    "payment": frozenset({Status.SENT, Status.VIEWED, Status.PARTIALLY_PAID, Status.OVERDUE}),
+}
+
+
+class InvoiceDetailScreen(CoreScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "export", "Export PDF", id="export"),
+        Binding("m", "mark_sent", "Mark sent", id="mark-sent"),
+        Binding("p", "payment", "Payment", id="payment"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("u", "duplicate", "Duplicate", id="duplicate"),
+        Binding("delete", "delete", "Delete", id="delete"),
+    ]
+
+    def __init__(self, invoice_id: str) -> None:
+        super().__init__()
+        self.invoice_id = invoice_id
+        self.invoice: Invoice | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            yield Static("", id="detail-title", classes="screen-title")
+            yield Static("", id="detail-facts")
+            yield DataTable(cursor_type="row", id="detail-lines")
+            with Horizontal(id="detail-money"):
+                yield DataTable(cursor_type="none", id="detail-payments")
+                yield TotalsPanel(id="detail-totals")
+            yield Static("", id="detail-notes")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        add_columns(self.query_one("#detail-lines", DataTable), LINE_COLUMNS)
+        add_columns(self.query_one("#detail-payments", DataTable), PAYMENT_COLUMNS)
+        self.query_one("#detail-lines").focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        invoice_id = self.invoice_id
+        invoices = self.books.invoices
+        self.run_core(lambda: invoices.get(invoice_id), self.show, busy=self.query_one("#detail"), group="load")
+
+    def show(self, invoice: Invoice) -> None:
+        self.invoice = invoice
+        cur = invoice.currency
+        title = Text.assemble((f"Invoice {invoice.number}", "bold"), "  ", status_text(invoice.status))
+        self.query_one("#detail-title", Static).update(title)
+        client = invoice.client
+        facts = [
+            f"[b]{client.name}[/b]" + (f"  {client.email}" if client.email else ""),
+            f"Issued {day(invoice.issue_date)} · due {day(invoice.due_date)} · {cur.code}"
+            + (f" · sent {moment(invoice.sent_at)}" if invoice.sent_at else "")
+            + (f" · paid {moment(invoice.paid_at)}" if invoice.paid_at else ""),
+        ]
+        self.query_one("#detail-facts", Static).update("\n".join(facts))
+        lines: DataTable[Any] = self.query_one("#detail-lines", DataTable)
+        lines.clear()
+        for li in invoice.line_items:
+            lines.add_row(
+                li.description,
+                Text(format_quantity(li.quantity), justify="right"),
+                Text(money(li.unit_price, cur), justify="right"),
+                Text(rate(li.tax_rate), justify="right"),
+                Text(money(li.amount, cur), justify="right"),
+            )
+        self.show_payments(invoice.payments, invoice)
+        extra = [("Paid", invoice.amount_paid), ("Due", invoice.amount_due)] if invoice.status != Status.DRAFT else []
+        self.query_one(TotalsPanel).show(invoice, cur, extra)
+        texts = (("Notes", invoice.notes), ("Terms", invoice.terms))
+        notes = [f"[b]{label}[/b] {text}" for label, text in texts if text]
+        self.query_one("#detail-notes", Static).update("\n".join(notes))
+        self.refresh_bindings()
+
+    def show_payments(self, payments: tuple[Payment, ...], invoice: Invoice) -> None:
+        table: DataTable[Any] = self.query_one("#detail-payments", DataTable)
+        table.clear()
+        table.border_title = f"Payments ({len(payments)})"
+        for payment in payments:
+            table.add_row(
+                day(payment.date), Text(money(payment.amount, invoice.currency), justify="right"), payment.method or ""
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ALLOWED:
+            return self.invoice is not None and self.invoice.status in ALLOWED[action]
+        if action in ("export", "duplicate"):
+            return self.invoice is not None
+        return True
+
+    # Actions ------------------------------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        if self.invoice is not None:
+            self.app.push_screen(InvoiceEditorScreen(self.invoice))
+
+    def action_mark_sent(self) -> None:
+        invoices = self.books.invoices
+        self.run_core(lambda: invoices.mark_sent(self.invoice_id), self.changed("Marked as sent"))
+
+    def action_payment(self) -> None:
+        if self.invoice is not None:
+            self.app.push_screen(PaymentDialog(self.invoice), self.paid)
+
+    def paid(self, payment: Payment | None) -> None:
+        if payment is not None and self.invoice is not None:
+            self.notify(f"Recorded {money(payment.amount, self.invoice.currency)}")
+            self.load()
+
+    def action_export(self) -> None:
+        if self.invoice is not None:
+            self.app.push_screen(ExportDialog(self.invoice), self.exported)
+
+    def exported(self, path: Path | None) -> None:
+        if path is not None:
+            self.notify(f"Saved {path}", title="PDF exported")
+
+    def action_duplicate(self) -> None:
+        invoices = self.books.invoices
+        self.run_core(lambda: invoices.duplicate(self.invoice_id), self.duplicated)
+
+    def duplicated(self, copy: Invoice) -> None:
+        self.notify(f"Duplicated as {copy.number}")
+        self.app.switch_screen(InvoiceDetailScreen(copy.id))
+
+    def action_delete(self) -> None:
+        if self.invoice is not None:
+            self.app.push_screen(ConfirmDialog(f"Delete the draft {self.invoice.number}?"), self.delete_confirmed)
+
+    def delete_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            invoices = self.books.invoices
+            self.run_core(lambda: invoices.delete(self.invoice_id), lambda _: self.deleted())
+
+    def deleted(self) -> None:
+        self.notify("Draft deleted")
+        self.dismiss()
+
+    def changed(self, message: str) -> Any:
+        def done(invoice: Invoice) -> None:
+            self.notify(f"{invoice.number}: {message}")
+            self.show(invoice)
+
+        return done

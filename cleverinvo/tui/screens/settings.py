@@ -1,0 +1,189 @@
+"""Settings: the seller profile printed on invoices, numbering, defaults; and the account's API keys."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cleverinvo.core import ValidationError
+from cleverinvo.core.money import parse_decimal
+from cleverinvo.core.records import Account, ApiKeyInfo, NewApiKey
+from cleverinvo.tui.format import moment
+from cleverinvo.tui.screens.base import CoreScreen
+from cleverinvo.tui.screens.dialogs import ConfirmDialog, KeyCreatedDialog, KeyLabelDialog
+from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
+from cleverinvo.tui.widgets.invoice_rows import add_columns
+
+# Section → (label, setting name) as the core names the settings.
+SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Seller profile (printed on every invoice)": (
+        ("Name", "sellerName"),
+        ("Address", "sellerAddress"),
+        ("E-mail", "sellerEmail"),
+        ("Tax ID", "sellerTaxId"),
+        ("Phone", "sellerPhone"),
+    ),
+    "Numbering and defaults": (
+        ("Prefix", "numberPrefix"),
+        ("Width", "numberWidth"),
+        ("Next number", "nextNumber"),
+        ("Currency", "defaultCurrency"),
+        ("Terms (days)", "paymentTermsDays"),
+        ("Paper size", "paperSize"),
+    ),
+}
+WHOLE_NUMBERS = ("numberWidth", "nextNumber", "paymentTermsDays")
+
+
+def setting_values(account: Account) -> dict[str, str]:
+    seller = account.seller
+    return {
+        "sellerName": seller.name or "",
+        "sellerAddress": seller.address or "",
+        "sellerEmail": seller.email or "",
+        "sellerTaxId": seller.tax_id or "",
+        "sellerPhone": seller.phone or "",
+        "numberPrefix": account.number_prefix,
+        "numberWidth": str(account.number_width),
+        "nextNumber": str(account.next_number),
+        "defaultCurrency": account.default_currency,
+        "paymentTermsDays": str(account.payment_terms_days),
+        "paperSize": account.paper_size.value,
+    }
+
+
+class SettingsScreen(CoreScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="save-settings"),
+        Binding("ctrl+o", "keys", "API keys", id="api-keys"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Settings", classes="screen-title")
+        with VerticalScroll(id="settings"):
+            for section, fields in SECTIONS.items():
+                yield Static(section, classes="section-title")
+                for label, name in fields:
+                    yield FormField(label, name)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.run_core(self.books.settings.get, self.show, busy=self.query_one("#settings"))
+
+    def show(self, account: Account) -> None:
+        values = setting_values(account)
+        for field in self.query(FormField):
+            field.value = values[field.field]
+        self.query(FormField).first().input.focus()
+
+    def on_input_submitted(self) -> None:
+        self.focus_next()
+
+    def action_keys(self) -> None:
+        self.app.push_screen(ApiKeysScreen())
+
+    def action_save(self) -> None:
+        data: dict[str, Any] = dict(form_values(self.query(FormField)))
+        try:
+            for name in WHOLE_NUMBERS:
+                data[name] = parse_decimal(data[name], name)
+        except ValidationError as error:
+            show_refusal(self, error)
+            return
+        settings = self.books.settings
+        self.run_core(
+            lambda: settings.update(data),
+            lambda _: self.notify("Settings saved"),
+            failed=lambda error: show_refusal(self, error),
+        )
+
+
+class ApiKeysScreen(CoreScreen[None]):
+    """The account's API keys: create one (shown in full once), revoke one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New key", id="new-key"),
+        Binding("r", "revoke", "Revoke", id="revoke-key"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: dict[str, ApiKeyInfo] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("API keys for the HTTP API (Authorization: Bearer <key>)", classes="screen-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        add_columns(
+            self.query_one(DataTable),
+            (("Key", 14), ("Label", 20), ("Created", 16), ("Last used", 16), ("State", 8)),
+        )
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.run_core(self.books.keys.list, self.show, busy=self.query_one(DataTable), group="load")
+
+    def show(self, keys: list[ApiKeyInfo]) -> None:
+        table: DataTable[Any] = self.query_one(DataTable)
+        table.clear()
+        self.keys = {k.id: k for k in keys}
+        for key in keys:
+            table.add_row(
+                f"{key.prefix}…",
+                key.label or "",
+                moment(key.created_at),
+                moment(key.last_used_at),
+                "active" if key.is_active else "revoked",
+                key=key.id,
+            )
+        self.refresh_bindings()
+
+    @property
+    def selected(self) -> ApiKeyInfo | None:
+        table: DataTable[Any] = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return self.keys.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "revoke":
+            key = self.selected
+            return (key is not None and key.is_active) or None
+        return True
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def action_new(self) -> None:
+        self.app.push_screen(KeyLabelDialog(), self.created)
+
+    def created(self, created: NewApiKey | None) -> None:
+        if created is not None:
+            self.app.push_screen(KeyCreatedDialog(created))
+
+    def action_revoke(self) -> None:
+        key = self.selected
+        if key is not None and key.is_active:
+            self.app.push_screen(
+                ConfirmDialog(f"Revoke the key {key.prefix}…? Programs using it stop working."),
+                lambda yes: self.revoke(key) if yes else None,
+            )
+
+    def revoke(self, key: ApiKeyInfo) -> None:
+        keys = self.books.keys
+        self.run_core(lambda: keys.revoke(key.id), self.revoked)
+
+    def revoked(self, key: ApiKeyInfo) -> None:
+        self.notify(f"Revoked {key.prefix}…")
+        self.reload()

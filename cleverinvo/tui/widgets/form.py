@@ -1,0 +1,99 @@
+"""Labelled fields that show the core's validation message beside them, keeping what was typed."""
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label
+
+from cleverinvo.core import CleverInvoError, ValidationError
+
+
+class FieldBox(Vertical):
+    """A field the core knows by name (``field``): a label, a control, and under them the refusal, if any."""
+
+    def __init__(self, label: str, field: str) -> None:
+        super().__init__(id=f"field-{field}", classes="form-field")
+        self.field = field
+        self.label = label
+
+    def control(self) -> Widget:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label(self.label, classes="field-label")
+            yield self.control()
+        yield Label("", classes="field-error")
+
+    def show_error(self, message: str | None) -> None:
+        """Show ``message`` under the field (``None`` clears it); what was typed stays as it is."""
+        self.set_class(message is not None, "-invalid")
+        self.query_one(".field-error", Label).update(message or "")
+
+    def focus_control(self) -> None:
+        self.query_one(".field-row").children[1].focus()
+
+
+class FormField(FieldBox):
+    """A one-line text input."""
+
+    def __init__(self, label: str, field: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__(label, field)
+        self._initial = value
+        self._placeholder = placeholder
+
+    def control(self) -> Widget:
+        return Input(self._initial, placeholder=self._placeholder, compact=True, id=f"input-{self.field}")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.input.value = text
+
+    def on_input_changed(self) -> None:
+        self.show_error(None)
+
+
+class ChoiceField(FieldBox):
+    """A value chosen in a dialog: a button showing the choice; Enter opens the dialog."""
+
+    def __init__(self, label: str, field: str, shown: str) -> None:
+        super().__init__(label, field)
+        self._shown = shown
+
+    def control(self) -> Widget:
+        return Button(self._shown, compact=True, id=f"choice-{self.field}")
+
+    def show_choice(self, shown: str) -> None:
+        self.query_one(Button).label = shown
+        self.show_error(None)
+
+
+def form_values(fields: Iterable[FormField]) -> dict[str, str]:
+    """What is typed in each field, by the core's field name."""
+    return {f.field: f.value for f in fields}
+
+
+def show_field_error(root: Widget, error: ValidationError) -> bool:
+    """Show a validation error beside its field under ``root`` and focus it; ``False`` when no field matches."""
+    for box in root.query(FieldBox):
+        if box.field == error.field:
+            box.show_error(error.message)
+            box.focus_control()
+            return True
+    return False
+
+
+def show_refusal(root: Widget, error: CleverInvoError) -> None:
+    """A refusal from the core: beside its field when there is one under ``root``, else as a notification."""
+    if not (isinstance(error, ValidationError) and show_field_error(root, error)):
+        root.notify(error.message, severity="error")

@@ -1,0 +1,130 @@
+"""The line-item grid of the invoice editor: one row of inputs per line, with the amount the core computed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from cleverinvo.core.money import parse_decimal
+
+# Line field (as the core names it) → column heading.
+LINE_COLUMNS: dict[str, str] = {
+    "description": "Description",
+    "quantity": "Qty",
+    "unitPrice": "Unit price",
+    "taxRate": "Tax %",
+    "discountRate": "Disc %",
+}
+NUMBER_FIELDS = ("quantity", "unitPrice", "taxRate", "discountRate")
+
+
+class LineRow(Vertical):
+    """One line item: its inputs, its amount, and under them the message when the core refuses a value."""
+
+    def __init__(self, values: dict[str, str] | None = None) -> None:
+        super().__init__(classes="line")
+        self._initial = values or {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="line-row"):
+            for key, heading in LINE_COLUMNS.items():
+                yield Input(
+                    self._initial.get(key, ""), placeholder=heading, compact=True, name=key, classes=f"col-{key}"
+                )
+            yield Static("", classes="col-amount")
+        yield Label("", classes="field-error")
+
+    def values(self) -> dict[str, str]:
+        return {str(i.name): i.value for i in self.query(Input)}
+
+    def input(self, key: str) -> Input:
+        return next(i for i in self.query(Input) if i.name == key)
+
+    def body(self, index: int) -> dict[str, Any]:
+        """The line as the core reads it; typed numbers become Decimals, naming the field when they are not."""
+        values = self.values()
+        body: dict[str, Any] = {"description": values["description"]}
+        for key in NUMBER_FIELDS:
+            if values[key].strip():
+                body[key] = parse_decimal(values[key], f"lineItems[{index}].{key}")
+        return body
+
+    def is_priced(self) -> bool:
+        """Whether quantity and unit price are typed, so the line can be counted in the live totals."""
+        values = self.values()
+        return bool(values["quantity"].strip() and values["unitPrice"].strip())
+
+    def show_amount(self, text: str) -> None:
+        self.query_one(".col-amount", Static).update(text)
+
+    def show_error(self, key: str | None, message: str | None) -> None:
+        for field_input in self.query(Input):
+            field_input.set_class(field_input.name == key and message is not None, "-invalid")
+        self.set_class(message is not None, "-invalid")
+        self.query_one(".field-error", Label).update(message or "")
+        if key is not None and message is not None:
+            self.input(key).focus()
+
+    def on_input_changed(self) -> None:
+        if self.has_class("-invalid"):
+            self.show_error(None, None)
+
+
+class LineGrid(Vertical):
+    """The lines, with a heading row; add, remove and move lines."""
+
+    def __init__(self, lines: list[dict[str, str]]) -> None:
+        super().__init__(id="lines")
+        self._initial = lines
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="line-row line-heading"):
+            for key, heading in LINE_COLUMNS.items():
+                yield Label(heading, classes=f"col-{key}")
+            yield Label("Amount", classes="col-amount")
+        with Vertical(id="line-rows"):
+            for values in self._initial or [{}]:
+                yield LineRow(values)
+        yield Label("", classes="field-error", id="lines-error")
+
+    @property
+    def rows(self) -> list[LineRow]:
+        return list(self.query_one("#line-rows").query_children(LineRow))
+
+    def row_of(self, widget: Any) -> LineRow | None:
+        """The line holding ``widget`` (e.g. the focused input)."""
+        for node in widget.ancestors_with_self if widget is not None else ():
+            if isinstance(node, LineRow):
+                return node
+        return None
+
+    async def add_line(self) -> LineRow:
+        row = LineRow()
+        await self.query_one("#line-rows").mount(row)
+        row.input("description").focus()
+        return row
+
+    async def remove_line(self, row: LineRow) -> None:
+        rows = self.rows
+        index = rows.index(row)
+        await row.remove()
+        remaining = self.rows
+        if remaining:
+            remaining[min(index, len(remaining) - 1)].input("description").focus()
+
+    def move_line(self, row: LineRow, step: int) -> None:
+        rows = self.rows
+        index = rows.index(row) + step
+        if 0 <= index < len(rows):
+            container = self.query_one("#line-rows")
+            if step < 0:
+                container.move_child(row, before=rows[index])
+            else:
+                container.move_child(row, after=rows[index])
+
+    def show_error(self, message: str | None) -> None:
+        self.query_one("#lines-error", Label).update(message or "")
+        self.set_class(message is not None, "-invalid")
