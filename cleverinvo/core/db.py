@@ -16,7 +16,7 @@ from playhouse.db_url import connect as connect_url
 from playhouse.migrate import SchemaMigrator, migrate
 
 from cleverinvo.core.errors import SchemaError
-from cleverinvo.core.models import MODELS, Account, InvoicePdf, SchemaVersion, proxy
+from cleverinvo.core.models import MODELS, Account, IdempotencyRecord, InvoicePdf, SchemaVersion, proxy
 
 ENV_VAR = "CLEVERINVO_DB"
 SQLITE_PRAGMAS = {
@@ -83,8 +83,13 @@ def _add_pdf_store(migrator: SchemaMigrator) -> None:
 
 SCHEMA_LOCK = 0x636C6576  # "clev": the advisory lock taken while the schema is created or migrated
 
+def _add_idempotency(migrator: SchemaMigrator) -> None:
+    """Version 3: stored first responses of POST requests sent with an Idempotency-Key."""
+    IdempotencyRecord.create_table()
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _add_pdf_store}
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _add_pdf_store, 3: _add_idempotency}
 LATEST_VERSION = max(MIGRATIONS, default=1)
 
 

@@ -35,3 +35,7 @@ class AuthenticationError(CleverInvoError):
 
 class SchemaError(CleverInvoError):
     """The database cannot be used by this version of CleverInvo."""
+
+
+class IdempotencyMismatch(CleverInvoError):
+    """An ``Idempotency-Key`` reused for a different request."""

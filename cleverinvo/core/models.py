@@ -164,6 +164,22 @@ class InvoicePdf(BaseModel):
     rendered_at = pw.DateTimeField()
 
 
+class IdempotencyRecord(BaseModel):
+    """The first response to a POST sent with an ``Idempotency-Key``, kept for replay; ``status`` is empty
+    while that first request is still running."""
+
+    api_key = pw.ForeignKeyField(ApiKey, on_delete="CASCADE")
+    key = pw.TextField()
+    fingerprint = pw.TextField()
+    status = pw.IntegerField(null=True)
+    content_type = pw.TextField(null=True)
+    body = pw.BlobField(null=True)
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("api_key", "key")
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Account,
@@ -174,4 +190,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Payment,
     ApiKey,
     InvoicePdf,
+    IdempotencyRecord,
 )

@@ -13,7 +13,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import cleverinvo.core
-from cleverinvo.core import AuthenticationError, CleverInvoError, Conflict, LimitReached, NotFound, ValidationError
+from cleverinvo.core import (
+    AuthenticationError,
+    CleverInvoError,
+    Conflict,
+    IdempotencyMismatch,
+    LimitReached,
+    NotFound,
+    ValidationError,
+)
 from cleverinvo.core.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
 from cleverinvo.server.jsonio import BodyTooLarge, error
 from cleverinvo.server.middleware import AccessLogMiddleware, ApiKeyMiddleware
@@ -28,6 +36,7 @@ STATUS_OF: dict[type[CleverInvoError], int] = {
     LimitReached: 403,
     NotFound: 404,
     Conflict: 409,
+    IdempotencyMismatch: 422,
 }
 
 

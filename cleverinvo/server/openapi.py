@@ -202,8 +202,10 @@ ERRORS = {
     "401": "Missing, malformed, unknown or revoked API key",
     "403": "Plan limit reached",
     "404": "No such resource in this account",
-    "409": "A taken invoice number, or a change to an invoice that is no longer a DRAFT",
+    "409": "A taken invoice number, a change to an invoice that is no longer a DRAFT, or a retry while the "
+    "first request with its Idempotency-Key still runs",
     "413": "Request body over 1 MiB",
+    "422": "An Idempotency-Key reused with a different request",
     "429": "Rate limit exceeded (120 requests per minute per key); see Retry-After",
     "500": "Unexpected failure",
 }
@@ -248,6 +250,23 @@ def _operation(
     if body:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
     return operation
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": "Makes a POST safe to retry: the first response is replayed for 24 hours",
+}
+
+
+def _idempotent(operation: dict[str, Any]) -> dict[str, Any]:
+    """A POST that takes an ``Idempotency-Key``, with the answers that brings."""
+    responses = {**operation["responses"]}
+    for code in ("409", "422"):
+        responses.setdefault(code, _json(ERRORS[code], _ref("Error")))
+    return {**operation, "parameters": [IDEMPOTENCY_KEY], "responses": responses}
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -308,7 +327,7 @@ def document() -> dict[str, Any]:
                     "",
                     params=LIST_PARAMS,
                 ),
-                "post": _operation("Create a client", ("201", client), "403", body="ClientCreate"),
+                "post": _idempotent(_operation("Create a client", ("201", client), "403", body="ClientCreate")),
             },
             "/api/v1/clients/{id}": {
                 "parameters": ID,
@@ -328,7 +347,9 @@ def document() -> dict[str, Any]:
                     "",
                     params=invoice_filters,
                 ),
-                "post": _operation("Create an invoice", ("201", created_invoice), "403 409", body="InvoiceCreate"),
+                "post": _idempotent(
+                    _operation("Create an invoice", ("201", created_invoice), "403 409", body="InvoiceCreate")
+                ),
             },
             "/api/v1/invoices/{id}": {
                 "parameters": ID,
@@ -343,7 +364,9 @@ def document() -> dict[str, Any]:
             },
             "/api/v1/invoices/{id}/send": {
                 "parameters": ID,
-                "post": _operation("Mark a DRAFT invoice sent", ("200", invoice), "409 413", body="SendInput"),
+                "post": _idempotent(
+                    _operation("Mark a DRAFT invoice sent", ("200", invoice), "409 413", body="SendInput")
+                ),
             },
             "/api/v1/invoices/{id}/payments": {
                 "parameters": ID,
@@ -352,7 +375,7 @@ def document() -> dict[str, Any]:
                     ("200", _json("Payments", _data({"type": "array", "items": _ref("Payment")}), RATE_HEADERS)),
                     "",
                 ),
-                "post": _operation("Record a payment", ("201", payment), "409", body="PaymentInput"),
+                "post": _idempotent(_operation("Record a payment", ("201", payment), "409", body="PaymentInput")),
             },
         },
     }

@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cleverinvo.core import Books, ValidationError
+from cleverinvo.core import Books, ValidationError, idempotency
+from cleverinvo.core.db import transaction
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
 
@@ -38,14 +39,40 @@ def endpoint(view: View, body: str = "none") -> Callable[[Request], Any]:
     """``body`` is "required" (a JSON body), "optional" (empty means ``{}``) or "none"."""
 
     async def handle(request: Request) -> Response:
-        parsed: Any = None
-        if body != "none":
-            raw = await read_body(request)
-            parsed = {} if body == "optional" and not raw.strip() else parse_json(raw)
-        return await run_in_threadpool(view, request, parsed)
+        if body == "none":
+            return await run_in_threadpool(view, request, None)
+        raw = await read_body(request)
+        parsed = {} if body == "optional" and not raw.strip() else parse_json(raw)
+        key = request.headers.get("idempotency-key")
+        if key is None or request.method != "POST":
+            return await run_in_threadpool(view, request, parsed)
+        return await idempotent(view, request, parsed, key, raw)
 
     handle.__name__ = view.__name__
     return handle
+
+
+async def idempotent(view: View, request: Request, parsed: Any, key: str, raw: bytes) -> Response:
+    """Run a POST once per ``Idempotency-Key``: replay its recorded response to retries."""
+    api_key_id = request.state.identity.key_id
+    request_fingerprint = idempotency.fingerprint(request.method, request.url.path, raw)
+    stored = await run_in_threadpool(idempotency.claim, api_key_id, key, request_fingerprint)
+    if stored is not None:
+        headers = {"Idempotent-Replayed": "true"}
+        return Response(stored.body, stored.status, headers=headers, media_type=stored.content_type)
+
+    def run_and_record() -> Response:
+        with transaction():
+            response = view(request, parsed)
+            stored = idempotency.StoredResponse(response.status_code, response.media_type or "", bytes(response.body))
+            idempotency.record(api_key_id, key, stored)
+        return response
+
+    try:
+        return await run_in_threadpool(run_and_record)
+    except BaseException:
+        await run_in_threadpool(idempotency.release, api_key_id, key)
+        raise
 
 
 def books(request: Request) -> Books:

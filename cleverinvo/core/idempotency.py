@@ -1,0 +1,73 @@
+"""Idempotency keys for POST requests, as the IETF httpapi idempotency-key draft and the big payment APIs do it.
+
+The first request with a key claims it; its successful response is recorded in the same transaction as its
+effect, so a crash leaves neither. A retry with the same key and the same request gets the recorded response;
+the same key with a different request is refused; a retry while the first still runs is a conflict. Records
+are kept 24 hours. A claim whose request died without an answer is given up after ``ABANDONED_AFTER``.
+"""
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+from cleverinvo.core import clock, models
+from cleverinvo.core.db import transaction
+from cleverinvo.core.errors import Conflict, IdempotencyMismatch, ValidationError
+
+RETENTION = dt.timedelta(hours=24)
+ABANDONED_AFTER = dt.timedelta(minutes=5)
+_KEY_FORM = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    """What makes two requests the same request."""
+    return hashlib.sha256(b"\n".join((method.encode(), path.encode(), body))).hexdigest()
+
+
+def _this(api_key_id: str, key: str) -> object:
+    return (models.IdempotencyRecord.api_key == api_key_id) & (models.IdempotencyRecord.key == key)
+
+
+def claim(api_key_id: str, key: str, request_fingerprint: str) -> StoredResponse | None:
+    """``None`` when this request is the first with ``key`` (go ahead), else the response to replay."""
+    if not _KEY_FORM.fullmatch(key):
+        raise ValidationError("Invalid Idempotency-Key header: 1-255 visible ASCII characters", "Idempotency-Key")
+    record = models.IdempotencyRecord
+    now = clock.now()
+    with transaction():
+        record.delete().where((record.api_key == api_key_id) & (record.created_at < now - RETENTION)).execute()
+        record.delete().where(
+            _this(api_key_id, key) & record.status.is_null() & (record.created_at < now - ABANDONED_AFTER)
+        ).execute()
+        found = record.get_or_none(_this(api_key_id, key))
+        if found is None:
+            record.create(api_key=api_key_id, key=key, fingerprint=request_fingerprint, created_at=now)
+            return None
+    if found.fingerprint != request_fingerprint:
+        raise IdempotencyMismatch("This Idempotency-Key was already used for a different request")
+    if found.status is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed; retry later")
+    return StoredResponse(status=found.status, content_type=found.content_type, body=bytes(found.body))
+
+
+def record(api_key_id: str, key: str, response: StoredResponse) -> None:
+    """Inside the transaction of the request's effect: keep its response for replays."""
+    models.IdempotencyRecord.update(
+        status=response.status, content_type=response.content_type, body=response.body
+    ).where(_this(api_key_id, key)).execute()
+
+
+def release(api_key_id: str, key: str) -> None:
+    """The request ended without a response to keep (it failed): a retry may run it again."""
+    with transaction():
+        models.IdempotencyRecord.delete().where(
+            _this(api_key_id, key) & models.IdempotencyRecord.status.is_null()
+        ).execute()
