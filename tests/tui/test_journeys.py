@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from tui_helpers import notifications, settle, table_rows, text_of, type_text
 
 from cleverinvo.core import Status
 from cleverinvo.core.invoices import preview_totals
@@ -14,6 +13,7 @@ from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.widgets.form import FormField
 from cleverinvo.tui.widgets.lines import LINE_COLUMNS, LineGrid
 from cleverinvo.tui.widgets.totals import TotalsPanel
+from tests.tui.helpers import notifications, settle, table_rows, text_of, type_text
 
 pytestmark = pytest.mark.anyio
 
