@@ -13,6 +13,7 @@ from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.paging import Paging, search_key
 from cleverinvo.core.records import Client, Page
+from cleverinvo.core.search import matches
 
 # API name → (column, longest text). ``name`` is required on create; the rest are optional.
 _TEXT_FIELDS: dict[str, tuple[pw.Field, int]] = {
@@ -123,7 +124,7 @@ class Clients:
         if active is not None:
             query = query.where(models.Client.is_active == active)
         if paging.search:
-            query = query.where(models.Client.search.contains(paging.search))
+            query = query.where(matches(models.Client, paging.search))
         total = query.count()
         rows = query.order_by(models.Client.created_at.desc(), models.Client.id.desc()).paginate(
             paging.page, paging.limit

@@ -15,6 +15,7 @@ from platformdirs import user_data_path
 from playhouse.db_url import connect as connect_url
 from playhouse.migrate import SchemaMigrator, migrate
 
+from cleverinvo.core import search
 from cleverinvo.core.errors import SchemaError
 from cleverinvo.core.models import MODELS, Account, IdempotencyRecord, InvoicePdf, SchemaVersion, proxy
 
@@ -83,13 +84,23 @@ def _add_pdf_store(migrator: SchemaMigrator) -> None:
 
 SCHEMA_LOCK = 0x636C6576  # "clev": the advisory lock taken while the schema is created or migrated
 
+
 def _add_idempotency(migrator: SchemaMigrator) -> None:
     """Version 3: stored first responses of POST requests sent with an Idempotency-Key."""
     IdempotencyRecord.create_table()
 
 
+def _add_search_indexes(migrator: SchemaMigrator) -> None:
+    """Version 4: trigram indexes for substring search (FTS5 on SQLite, pg_trgm on PostgreSQL)."""
+    search.create_indexes(migrator.database)
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _add_pdf_store, 3: _add_idempotency}
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
+    2: _add_pdf_store,
+    3: _add_idempotency,
+    4: _add_search_indexes,
+}
 LATEST_VERSION = max(MIGRATIONS, default=1)
 
 
@@ -105,6 +116,7 @@ def ensure_schema(database: pw.Database) -> int:
             if database.table_exists(Account._meta.table_name):
                 raise SchemaError("This database has CleverInvo tables but no schema version; it cannot be used")
             database.create_tables(MODELS)
+            search.create_indexes(database)
             SchemaVersion.create(version=LATEST_VERSION)
             return 0
         row = SchemaVersion.select().get_or_none()

@@ -25,6 +25,7 @@ from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
 from cleverinvo.core.paging import Paging, search_key
 from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, LineItem, Page, Payment, Status
+from cleverinvo.core.search import matches
 from cleverinvo.core.totals import LineInput, Totals, compute_totals
 
 INVOICE_FIELDS = (
@@ -220,9 +221,7 @@ class Invoices:
         paging = Paging.check(page, limit, search)
         query = self._query()
         if paging.search:
-            query = query.where(
-                models.Invoice.search.contains(paging.search) | models.Client.search.contains(paging.search)
-            )
+            query = query.where(matches(models.Invoice, paging.search) | matches(models.Client, paging.search))
         if client_id is not None:
             query = query.where(models.Invoice.client == client_id)
         if status is not None:

@@ -114,3 +114,24 @@ def test_paging_bounds(books, kwargs, field):
     with pytest.raises(ValidationError) as err:
         books.clients.list(**kwargs)
     assert err.value.field == field
+
+
+def test_search_follows_renames_and_deletions_and_short_terms(books):
+    made = books.clients.create({"name": "Northwind Traders"})
+    assert books.clients.list(search="wind").total == 1
+    books.clients.update(made.id, {"name": "Southern Supplies"})
+    assert books.clients.list(search="wind").total == 0
+    assert books.clients.list(search="thern sup").total == 1
+    assert books.clients.list(search="so").total == 1
+    assert books.clients.list(search='"ern').total == 0
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_search_is_served_by_the_trigram_index(books, ci):
+    from cleverinvo.core import models
+    from cleverinvo.core.search import matches
+
+    books.clients.create({"name": "Northwind Traders"})
+    sql, params = models.Client.select().where(matches(models.Client, "wind")).sql()
+    plan = " ".join(str(row) for row in ci.database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+    assert "client_fts VIRTUAL TABLE INDEX 0:M" in plan

@@ -9,6 +9,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 import cleverinvo.core
 from cleverinvo.core import SchemaError, db, models
+from tests.conftest import new_database
 
 V1_SQL = Path(__file__).parent / "data" / "schema_v1.sql"
 
@@ -46,7 +47,7 @@ def test_an_older_schema_is_migrated_forward_keeping_its_data(db_target, tmp_pat
     assert models.SchemaVersion.get().version == db.LATEST_VERSION
     migrated = columns(opened.database)
     opened.close()
-    fresh = cleverinvo.core.open(tmp_path / "fresh.db")
+    fresh = cleverinvo.core.open(new_database(tmp_path, "fresh.db"))
     assert migrated == columns(fresh.database)
     fresh.close()
 

@@ -1,0 +1,66 @@
+"""Substring search that an index serves, so a search stays fast as the books grow.
+
+Searchable text is kept casefolded in a ``search`` column (clients: name and e-mail; invoices: number), so the
+match is case-insensitive the same way on every backend. On PostgreSQL a ``pg_trgm`` GIN index serves
+``ILIKE '%term%'`` directly. On SQLite an FTS5 table with the trigram tokenizer, kept in step by triggers, finds
+the candidate ids; the ordinary ``LIKE`` then confirms each candidate, so the index only ever narrows the search
+and can never add a wrong result. Terms shorter than three characters have no trigram and are matched by
+``LIKE`` alone.
+"""
+
+import logging
+
+import peewee as pw
+
+from cleverinvo.core import models
+
+log = logging.getLogger(__name__)
+SEARCHABLE: tuple[type[models.BaseModel], ...] = (models.Client, models.Invoice)
+
+
+def _fts(model: type[models.BaseModel]) -> str:
+    return f"{model._meta.table_name}_fts"
+
+
+def _sqlite_statements(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    insert = f"INSERT INTO {fts} (rowid, search, id) VALUES (new.rowid, new.search, new.id);"
+    delete = f"DELETE FROM {fts} WHERE rowid = old.rowid;"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search, id UNINDEXED, tokenize='trigram')",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_fts_insert AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_fts_update AFTER UPDATE OF search ON {table} "
+        f"BEGIN {delete} {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_fts_delete AFTER DELETE ON {table} BEGIN {delete} END",
+        f"INSERT INTO {fts} (rowid, search, id) SELECT rowid, search, id FROM {table}",
+    ]
+
+
+def create_indexes(database: pw.Database) -> None:
+    """Build the search indexes (a fresh database, or the migration that introduces them)."""
+    if isinstance(database, pw.SqliteDatabase):
+        for model in SEARCHABLE:
+            for statement in _sqlite_statements(model._meta.table_name):
+                database.execute_sql(statement)
+    elif isinstance(database, pw.PostgresqlDatabase):
+        try:
+            with database.atomic():
+                database.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except pw.DatabaseError as exc:
+            log.warning("pg_trgm is not available (%s); searches will scan instead of using an index", exc)
+            return
+        for model in SEARCHABLE:
+            table = model._meta.table_name
+            database.execute_sql(
+                f"CREATE INDEX IF NOT EXISTS {table}_search_trgm ON {table} USING gin (search gin_trgm_ops)"
+            )
+
+
+def matches(model: type[models.BaseModel], term: str) -> pw.Expression:
+    """Rows of ``model`` whose search text contains ``term`` (already casefolded)."""
+    exact = model.search.contains(term)
+    if len(term) < 3 or not isinstance(models.proxy.obj, pw.SqliteDatabase):
+        return exact
+    phrase = '"' + term.replace('"', '""') + '"'
+    candidates = pw.SQL(f"(SELECT id FROM {_fts(model)} WHERE {_fts(model)} MATCH ?)", [phrase])
+    return pw.Expression(model.id, pw.OP.IN, candidates) & exact
