@@ -4,7 +4,7 @@ import os
 
 import peewee as pw
 
-from cleverinvo.core import keys, reports
+from cleverinvo.core import accounts, keys, reports
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.db import open_database, transaction
@@ -44,7 +44,7 @@ class CleverInvo:
 
     def books_for(self, identity: KeyIdentity) -> Books:
         """The books of the account a verified API key speaks for."""
-        return Books(next(a for a in self.accounts.list() if a.id == identity.account_id))
+        return Books(accounts.to_record(accounts.row(identity.account_id)))
 
     def verify_key(self, key: str) -> KeyIdentity:
         """The identity behind an API key; ``AuthenticationError`` when it is malformed, unknown or revoked."""
