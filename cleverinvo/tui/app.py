@@ -40,7 +40,7 @@ class CleverInvoApp(App[None]):
         Binding("s", "go('settings')", "Settings", show=False, id="settings"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("f1", "help", "Help", show=False, id="help-f1"),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="theme"),
+        Binding("ctrl+t", "toggle_theme", "Dark/light theme", show=False, id="theme"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="quit"),
     ]
 

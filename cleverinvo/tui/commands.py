@@ -33,7 +33,7 @@ class CleverInvoCommands(Provider):
         seen = {name for name, _, _ in found}
         for cls in type(screen).__mro__:
             for binding in vars(cls).get("BINDINGS", ()):
-                if not (isinstance(binding, Binding) and binding.show and binding.description):
+                if not (isinstance(binding, Binding) and binding.description):
                     continue
                 action = binding.action
                 name = binding.description

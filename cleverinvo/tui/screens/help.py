@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -14,18 +14,19 @@ from textual.widgets import Footer, Header, Static
 from cleverinvo.tui.screens.base import CoreScreen
 
 
-def key_table(title: str, bindings: list[Binding]) -> Table:
-    table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 2))
+def key_table(app: App[object], title: str, bindings: list[Binding]) -> Table:
+    table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 2), expand=True)
     table.add_column(style="bold", min_width=10)
     table.add_column()
     for binding in bindings:
-        table.add_row(binding.key_display or binding.key.replace("_", " "), binding.description)
+        table.add_row(app.get_key_display(binding), binding.description)
     return table
 
 
 def described(owner: type) -> list[Binding]:
-    """The described bindings of a class and of the classes it inherits from, its own first."""
-    found = [b for cls in owner.__mro__ for b in vars(cls).get("BINDINGS", ())]
+    """The described bindings of a CleverInvo class and of the CleverInvo classes it inherits from, its own first."""
+    classes = [cls for cls in owner.__mro__ if cls.__module__.startswith("cleverinvo.")]
+    found = [b for cls in classes for b in vars(cls).get("BINDINGS", ())]
     by_key = {b.key: b for b in reversed(found) if isinstance(b, Binding) and b.description}
     return list(reversed(by_key.values()))
 
@@ -43,8 +44,8 @@ class HelpScreen(CoreScreen[None]):
         with VerticalScroll(id="help"):
             screen_keys = described(type(self.under))
             if screen_keys:
-                yield Static(key_table(f"On this screen ({self.under.__class__.__name__[:-6]})", screen_keys))
-            yield Static(key_table("Everywhere", described(type(self.app))))
+                yield Static(key_table(self.app, f"On this screen ({self.under.__class__.__name__[:-6]})", screen_keys))
+            yield Static(key_table(self.app, "Everywhere", described(type(self.app))))
             yield Static(
                 "Ctrl+P opens the command palette: type to reach any screen or action.\n"
                 "Tab moves between fields and tables; Enter opens the highlighted row.",

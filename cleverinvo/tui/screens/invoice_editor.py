@@ -45,8 +45,8 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+n", "add_line", "Add line", id="add-line"),
         Binding("ctrl+r", "remove_line", "Drop line", id="remove-line"),
-        Binding("alt+up", "move_line(-1)", "Up", id="line-up"),
-        Binding("alt+down", "move_line(1)", "Down", id="line-down"),
+        Binding("alt+up", "move_line(-1)", "Move line", key_display="alt+↑↓", id="line-up"),
+        Binding("alt+down", "move_line(1)", "Move line down", show=False, id="line-down"),
         Binding("ctrl+l", "pick_client", "Client", id="pick-client"),
     ]
 

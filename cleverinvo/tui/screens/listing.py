@@ -23,7 +23,7 @@ class ListScreen(CoreScreen[None], Generic[T]):
         Binding("slash", "search", "Search", id="search"),
         Binding("left_square_bracket", "page(-1)", "Prev", id="prev-page"),
         Binding("right_square_bracket", "page(1)", "Next", id="next-page"),
-        Binding("down", "focus_table", "Table", show=False),
+        Binding("down", "focus_table", show=False),
     ]
     AUTO_FOCUS = "#list-table"
     PAGE_SIZE = 100

@@ -124,7 +124,7 @@ class ApiKeysScreen(CoreScreen[None]):
     def on_mount(self) -> None:
         add_columns(
             self.query_one(DataTable),
-            (("Key", 14), ("Label", 20), ("Created", 16), ("Last used", 16), ("State", 8)),
+            (("Key", 14), ("Label", 14), ("Created", 16), ("Last used", 16), ("State", 8)),
         )
         self.query_one(DataTable).focus()
 

@@ -1,0 +1,225 @@
+"""The rest of what a person does: the palette, help, paging, editing a draft, duplicate, delete, refusals, PDF."""
+
+import importlib.util
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cleverinvo.core import Status
+from cleverinvo.tui.screens.clients import ClientsScreen
+from cleverinvo.tui.screens.dashboard import DashboardScreen
+from cleverinvo.tui.screens.help import HelpScreen
+from cleverinvo.tui.screens.invoice_detail import InvoiceDetailScreen
+from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
+from cleverinvo.tui.screens.invoices import InvoicesScreen
+from tests.tui.helpers import notifications, settle, table_rows, text_of, type_text
+
+pytestmark = pytest.mark.anyio
+ONE_LINE = {"lineItems": [{"description": "Work", "quantity": 2, "unitPrice": Decimal("50.00")}]}
+
+
+@pytest.fixture
+def client(books):
+    return books.clients.create({"name": "Acme Corp"})
+
+
+async def palette(pilot, command: str) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await type_text(pilot, command)
+    await pilot.pause(0.3)  # the palette searches as you type
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_the_palette_reaches_screens_and_the_actions_of_the_current_screen(app, client):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await palette(pilot, "go to clients")
+        assert isinstance(app.screen, ClientsScreen)
+        await palette(pilot, "show archived")  # an action of the clients screen
+        assert app.screen.show_archived
+        await palette(pilot, "new invoice")
+        assert isinstance(app.screen, InvoiceEditorScreen)
+        await palette(pilot, "dark/light")
+        assert app.theme == "textual-light"
+        await palette(pilot, "go to dashboard")
+        assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
+
+
+async def test_help_lists_the_keys_of_the_screen_and_of_the_app(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(text_of(s) for s in app.screen.query("#help Static"))
+        for words in ("Status", "Client", "Search", "Next", "Dashboard", "Settings", "Dark/light theme"):
+            assert words in shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, InvoicesScreen)
+
+
+async def test_paging_through_many_invoices_and_searching(app, books, client):
+    for _ in range(230):
+        books.invoices.create({"clientId": client.id, **ONE_LINE})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.table.row_count == 100
+        assert table_rows(screen.table)[0][0] == "INV-0230"
+        assert text_of(screen.query_one("#page-line")) == "Page 1 of 3 · 1–100 of 230"
+        await pilot.press("left_square_bracket")  # nothing before the first page
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert text_of(screen.query_one("#page-line")) == "Page 3 of 3 · 201–230 of 230"
+        assert table_rows(screen.table)[-1][0] == "INV-0001"
+        await pilot.press("right_square_bracket")  # nothing after the last
+        await settle(pilot)
+        assert screen.page_number == 3
+        await pilot.press("slash")
+        await type_text(pilot, "INV-011")
+        await settle(pilot)
+        assert [r[0] for r in table_rows(screen.table)] == [f"INV-{n:04d}" for n in range(119, 109, -1)]
+        assert screen.page_number == 1
+
+
+async def test_edit_a_draft_then_sent_invoices_cannot_be_edited(app, books, client):
+    made = books.invoices.create({"clientId": client.id, **ONE_LINE, "notes": "First"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_invoice(made.id)
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, InvoiceEditorScreen)
+        row = editor.grid.rows[0]
+        assert row.values() == {
+            "description": "Work",
+            "quantity": "2",
+            "unitPrice": "50.00",
+            "taxRate": "",
+            "discountRate": "",
+        }
+        row.input("quantity").value = "3"
+        editor.field("notes").value = "Second"
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "Extra")
+        await pilot.press("tab", "1", "tab", "5")
+        await pilot.press("alt+up")  # the new line moves above the first
+        await settle(pilot)
+        assert [r.values()["description"] for r in editor.grid.rows] == ["Extra", "Work"]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceDetailScreen)
+        saved = books.invoices.get(made.id)
+        assert (saved.total, saved.notes, saved.version) == (Decimal("155.00"), "Second", 2)
+        assert [li.description for li in saved.line_items] == ["Extra", "Work"]
+        assert "$155.00" in text_of(app.screen.query_one("#detail-totals"))
+
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("e")  # no longer a draft: the key does nothing
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceDetailScreen)
+        assert not app.screen.check_action("edit", ())
+
+
+async def test_remove_a_line_and_the_totals_follow(app, books, client):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        editor = app.screen
+        for index, price in enumerate(("10", "20")):
+            if index:
+                await pilot.press("ctrl+n")
+            row = editor.grid.rows[index]
+            row.input("description").value, row.input("quantity").value = f"Line {index}", "1"
+            row.input("unitPrice").value = price
+        await settle(pilot)
+        assert "$30.00" in text_of(editor.query_one("#totals"))
+        await pilot.press("ctrl+r")  # the focused line, the second
+        await settle(pilot)
+        assert len(editor.grid.rows) == 1
+        assert "$30.00" not in text_of(editor.query_one("#totals"))
+        assert "$10.00" in text_of(editor.query_one("#totals"))
+
+
+async def test_duplicate_then_delete_the_copy(app, books, client):
+    made = books.invoices.create({"clientId": client.id, **ONE_LINE})
+    books.invoices.mark_sent(made.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_invoice(made.id)
+        await settle(pilot)
+        await pilot.press("delete")  # only drafts can be deleted
+        await settle(pilot)
+        assert books.invoices.get(made.id)
+        await pilot.press("u")
+        await settle(pilot)
+        copy_id = app.screen.invoice_id
+        assert copy_id != made.id and books.invoices.get(copy_id).status == Status.DRAFT
+        assert "Duplicated as INV-0002" in notifications(app)
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert [i.id for i in books.invoices.list().items] == [made.id]
+        assert not isinstance(app.screen, InvoiceDetailScreen)
+
+
+async def test_a_taken_number_is_refused_as_a_notification_and_the_editor_stays(app, books, client):
+    books.invoices.create({"clientId": client.id, **ONE_LINE})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        editor = app.screen
+        editor.use_client(client)
+        editor.field("invoiceNumber").value = "INV-0001"
+        row = editor.grid.rows[0]
+        row.input("description").value, row.input("quantity").value, row.input("unitPrice").value = "X", "1", "5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is editor
+        assert "Invoice number already taken: INV-0001" in notifications(app)
+        assert books.invoices.list().total == 1
+
+
+async def test_a_client_is_required_beside_the_client_field(app, client):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        row = app.screen.grid.rows[0]
+        row.input("description").value, row.input("quantity").value, row.input("unitPrice").value = "X", "1", "5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        box = app.screen.query_one("#field-clientId")
+        assert box.has_class("-invalid") and "clientId" in text_of(box.query_one(".field-error"))
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("cleverinvo.core.documents") is None, reason="cleverinvo.core.documents not there yet"
+)
+async def test_export_the_pdf_and_find_it_on_disk(app, books, client, tmp_path: Path):
+    made = books.invoices.create({"clientId": client.id, **ONE_LINE})
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_invoice(made.id)
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one("#field-path").value = str(tmp_path)  # a folder: the invoice's file name is kept
+        await pilot.press("enter")
+        await settle(pilot)
+        written = tmp_path / "INV-0001.pdf"
+        assert written.read_bytes().startswith(b"%PDF")
+        assert f"Saved {written}" in notifications(app)
+
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one("#field-path").value = str(tmp_path / "missing" / "x.pdf")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("No such file or directory" in n for n in notifications(app))
