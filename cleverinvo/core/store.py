@@ -8,6 +8,7 @@ from cleverinvo.core import accounts, keys, reports
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.db import open_database, transaction
+from cleverinvo.core.documents import Documents
 from cleverinvo.core.invoices import Invoices
 from cleverinvo.core.keys import Keys
 from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
@@ -23,6 +24,7 @@ class Books:
         self.invoices = Invoices(account.id)
         self.keys = Keys(account.id)
         self.settings = Settings(account.id)
+        self.documents = Documents(account.id)
 
     def dashboard(self, client_id: str | None = None) -> Dashboard:
         """Owed, overdue and paid this month per currency, counts per status, the latest invoices."""

@@ -1,0 +1,90 @@
+"""Invoice PDFs, stored in the database with the invoice version they show.
+
+A stored PDF is served only while its version is the invoice's current version; otherwise the PDF is rendered
+then and stored. Rendering happens outside any transaction (read, render, then a short write), and a write
+never replaces a stored PDF of a newer version. Deleting an invoice deletes its PDF (foreign key cascade).
+"""
+
+from dataclasses import dataclass
+
+import peewee as pw
+
+from cleverinvo.core import clock, models
+from cleverinvo.core.accounts import Settings
+from cleverinvo.core.db import transaction
+from cleverinvo.core.errors import NotFound
+from cleverinvo.core.invoices import Invoices
+from cleverinvo.core.pdf import render_invoice
+from cleverinvo.core.records import Invoice
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePdf:
+    """An invoice's PDF: its file name (``<invoiceNumber>.pdf``), the bytes, and the invoice version shown."""
+
+    filename: str
+    data: bytes
+    version: int
+
+
+class Documents:
+    """The invoice PDFs of one account. Another account's invoice is never found."""
+
+    def __init__(self, account_id: str) -> None:
+        self.account_id = account_id
+        self.invoices = Invoices(account_id)
+        self.settings = Settings(account_id)
+
+    def pdf(self, invoice_id: str) -> InvoicePdf:
+        """The PDF of the invoice as it is now: the stored one if current, else rendered now and stored.
+
+        ``NotFound`` when there is no such invoice (or it is deleted while rendering).
+        """
+        invoice = self.invoices.get(invoice_id)
+        stored = (
+            models.InvoicePdf.select(models.InvoicePdf.data)
+            .where((models.InvoicePdf.invoice == invoice.id) & (models.InvoicePdf.version == invoice.version))
+            .get_or_none()
+        )
+        if stored is not None:
+            return InvoicePdf(f"{invoice.number}.pdf", bytes(stored.data), invoice.version)
+        data = self._render_and_store(invoice)
+        if data is None:
+            raise NotFound(f"Invoice not found: {invoice_id}")
+        return InvoicePdf(f"{invoice.number}.pdf", data, invoice.version)
+
+    def refresh(self, invoice_id: str) -> None:
+        """Render and store the PDF unless the stored one is current; for a background thread after each change.
+
+        An invoice deleted meanwhile is no error: there is nothing left to render.
+        """
+        try:
+            invoice = self.invoices.get(invoice_id)
+        except NotFound:
+            return
+        current = models.InvoicePdf.select().where(
+            (models.InvoicePdf.invoice == invoice.id) & (models.InvoicePdf.version >= invoice.version)
+        )
+        if not current.exists():
+            self._render_and_store(invoice)
+
+    def _render_and_store(self, invoice: Invoice) -> bytes | None:
+        """Render outside any transaction, then store unless a newer version is stored; ``None`` when the invoice
+        was deleted meanwhile."""
+        data = render_invoice(invoice, self.settings.get())
+        try:
+            with transaction():
+                models.InvoicePdf.insert(
+                    invoice=invoice.id, version=invoice.version, data=data, rendered_at=clock.now()
+                ).on_conflict(
+                    conflict_target=[models.InvoicePdf.invoice],
+                    update={
+                        models.InvoicePdf.version: pw.EXCLUDED.version,
+                        models.InvoicePdf.data: pw.EXCLUDED.data,
+                        models.InvoicePdf.rendered_at: pw.EXCLUDED.rendered_at,
+                    },
+                    where=models.InvoicePdf.version < pw.EXCLUDED.version,
+                ).execute()
+        except pw.IntegrityError:
+            return None
+        return data
