@@ -99,6 +99,15 @@ class MeasuredFont(CompositeFont):
         self["DescendantFonts"][0]["W"] = widths
 
 
+def printable(font: Font, text: str) -> str:
+    """``text`` with the characters ``font`` lacks shown as "?": borb fails on a character it cannot map, and
+    takes U+FFFD for "no character", so that cannot stand in."""
+    if not isinstance(font, MeasuredFont):
+        return text
+    known = font.metrics.by_character
+    return text if all(c in known for c in text) else "".join(c if c in known else "?" for c in text)
+
+
 @functools.cache
 def _load(path: Path) -> tuple[Font, Metrics | None]:
     """The TrueType font at ``path`` as borb embeds it, with its metrics when it is a Type 0 font; once per

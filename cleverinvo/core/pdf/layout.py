@@ -12,6 +12,8 @@ from enum import Enum
 
 from borb.pdf import Chunk, Color, Font, Page, Shape
 
+from cleverinvo.core.pdf.borb_setup import printable
+
 
 class Align(Enum):
     LEFT = "left"
@@ -29,7 +31,7 @@ class Style:
 
     def width(self, text: str) -> float:
         """The width of ``text`` in points."""
-        return self.font.get_width(text, font_size=self.size) if text else 0
+        return self.font.get_width(printable(self.font, text), font_size=self.size) if text else 0
 
 
 class Canvas:
@@ -44,7 +46,7 @@ class Canvas:
             return
         width = style.width(text)
         left = x - width if align is Align.RIGHT else x
-        Chunk(text, font=style.font, font_size=style.size, font_color=style.color).paint(
+        Chunk(printable(style.font, text), font=style.font, font_size=style.size, font_color=style.color).paint(
             (left, baseline, width + 1, style.size), self.page
         )
 

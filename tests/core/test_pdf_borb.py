@@ -1,0 +1,152 @@
+"""borb tamed: no network, nothing on stdout, signal handlers left alone, memory flat, fast exact widths.
+
+The process-level properties are checked in a fresh interpreter, where borb is first used."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from borb.pdf import Chunk, CompositeFont, HexColor
+
+from cleverinvo.core import Books
+from cleverinvo.core.pdf import borb_setup, render_invoice
+from cleverinvo.core.pdf.layout import Style, wrap
+from cleverinvo.core.records import Client
+from tests.core.helpers import invoice_body, line
+from tests.core.test_pdf import pages_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A fresh interpreter with an invoice of ITEMS line items in a new database; RESULT is where it reports.
+PRELUDE = """
+import atexit, json, signal, socket, sys
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(repr(args[1:2] or args[:1]))
+    raise OSError("network blocked by the test")
+socket.socket.connect = socket.socket.connect_ex = refuse
+socket.create_connection = socket.getaddrinfo = refuse
+result = {}
+def report():  # registered first, so it runs after every exit handler registered later
+    result["attempts"] = attempts
+    with open(sys.argv[1], "w") as out:
+        json.dump(result, out)
+atexit.register(report)
+handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+import cleverinvo.core
+from cleverinvo.core.pdf import render_invoice
+books = cleverinvo.core.open(sys.argv[2]).books()
+client = books.clients.create({"name": "Zoë Ørsted – Łódź"})
+lines = [{"description": f"Item {n} of a long order", "quantity": n, "unitPrice": 3} for n in range(1, ITEMS + 1)]
+invoice = books.invoices.create({"clientId": client.id, "lineItems": lines})
+account = books.settings.get()
+"""
+
+
+def run_fresh(tmp_path: Path, items: int, body: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+    code = PRELUDE.replace("ITEMS", str(items)) + textwrap.dedent(body)
+    result = tmp_path / "result.json"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(result), str(tmp_path / "fresh.db")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return done, json.loads(result.read_text())
+
+
+def test_rendering_is_private_quiet_and_leaves_signal_handlers_alone(tmp_path: Path) -> None:
+    """65 documents: borb would report usage over the network, print its reminder at the 64th, and take over
+    SIGINT/SIGTERM at the first."""
+    done, result = run_fresh(
+        tmp_path,
+        3,
+        """
+        for _ in range(65):
+            assert render_invoice(invoice, account).startswith(b"%PDF")
+        books.documents.pdf(invoice.id)
+        result["handlers_kept"] = all(signal.getsignal(s) is h for s, h in handlers.items())
+        """,
+    )
+    assert result["attempts"] == []
+    assert done.stdout == ""
+    assert result["handlers_kept"] is True
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_over_200_renders_of_120_items(tmp_path: Path) -> None:
+    _done, result = run_fresh(
+        tmp_path,
+        120,
+        """
+        import resource
+        def rss():
+            with open("/proc/self/statm") as statm:
+                return int(statm.read().split()[1]) * resource.getpagesize()
+        for _ in range(10):
+            render_invoice(invoice, account)
+        before = rss()
+        for _ in range(200):
+            render_invoice(invoice, account)
+        result["growth"] = rss() - before
+        """,
+    )
+    assert result["growth"] < 20 * 1024 * 1024, f"grew {result['growth'] / 1e6:.1f} MB"
+
+
+def test_borb_layout_caches_are_emptied_after_each_document(books: Books, client: Client) -> None:
+    invoice = books.invoices.create(invoice_body(client.id, line("Cached?")))
+    render_invoice(invoice, books.settings.get())
+    assert Chunk.get_size.cache_info().currsize == 0  # type: ignore[attr-defined]
+    chunk = Chunk("laid out", font=borb_setup.document_font(borb_setup.REGULAR))
+    chunk.get_size((100, 100))
+    assert Chunk.get_size.cache_info().currsize == 1  # type: ignore[attr-defined]
+    borb_setup.clear_layout_caches()
+    assert Chunk.get_size.cache_info().currsize == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "spacing", "size", "words"),
+    [
+        ("Zoë Ørsted – Łódź", 0, 12, 0),
+        ("INV-0042 $5,500.00 ¥3,669 KWD\u00a01.235", 0.4, 9, 1.5),
+        ("Привет, Ωμέγα! № 7 ™ − €", 0, 10.5, 0),
+    ],
+)
+def test_measured_widths_equal_borbs_own(text: str, spacing: float, size: float, words: float) -> None:
+    font = borb_setup.document_font(borb_setup.REGULAR)
+    assert isinstance(font, borb_setup.MeasuredFont)
+    ours = font.get_width(text, character_spacing=spacing, font_size=size, word_spacing=words)
+    assert ours == CompositeFont.get_width(font, text, character_spacing=spacing, font_size=size, word_spacing=words)
+    assert ours > 0
+
+
+def test_characters_missing_from_the_font_print_as_question_marks(books: Books, client: Client) -> None:
+    invoice = books.invoices.create(invoice_body(client.id, line("漢字 and 😀 are not in the font")))
+    [text] = pages_text(render_invoice(invoice, books.settings.get()))
+    assert "?? and ? are not in the font" in text
+
+
+def test_every_glyph_has_its_width_and_only_used_ones_are_written() -> None:
+    font = borb_setup.document_font(borb_setup.BOLD)
+    assert isinstance(font, borb_setup.MeasuredFont)
+    assert all(font.get_width(c) > 0 for c in "AŁzΩЖ€–№")  # borb alone gives 0 to Ł, Ω, Ж, …
+    font.keep_used_widths()
+    glyphs = font["DescendantFonts"][0]["W"]
+    written = {start + i for start, widths in zip(glyphs[::2], glyphs[1::2], strict=True) for i in range(len(widths))}
+    assert written == {font.metrics.glyph[c] for c in "AŁzΩЖ€–№"}
+
+
+def test_wrapped_lines_fit_and_keep_every_character() -> None:
+    style = Style(borb_setup.document_font(borb_setup.REGULAR), 9, HexColor("000000"), 12)
+    text = "Short words, then " + "x" * 300 + " and a\nhard break, then Zoë Ørsted – Łódź " * 3
+    lines = wrap(text, style, 120)
+    assert all(style.width(line) <= 120 for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())
+    assert "hard break, then Zoë Ørsted – Łódź" in " ".join(lines)
