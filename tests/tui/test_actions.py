@@ -70,17 +70,19 @@ async def test_paging_through_many_invoices_and_searching(app, books, client):
         await pilot.press("i")
         await settle(pilot)
         screen = app.screen
-        assert screen.table.row_count == 100
+        assert screen.table.row_count == 50
         assert table_rows(screen.table)[0][0] == "INV-0230"
-        assert text_of(screen.query_one("#page-line")) == "Page 1 of 3 · 1–100 of 230"
+        assert text_of(screen.query_one("#page-line")) == "Page 1 of 5 · 1–50 of 230"
         await pilot.press("left_square_bracket")  # nothing before the first page
-        await pilot.press("right_square_bracket", "right_square_bracket")
         await settle(pilot)
-        assert text_of(screen.query_one("#page-line")) == "Page 3 of 3 · 201–230 of 230"
+        assert screen.page_number == 1
+        await pilot.press(*["right_square_bracket"] * 4)
+        await settle(pilot)
+        assert text_of(screen.query_one("#page-line")) == "Page 5 of 5 · 201–230 of 230"
         assert table_rows(screen.table)[-1][0] == "INV-0001"
         await pilot.press("right_square_bracket")  # nothing after the last
         await settle(pilot)
-        assert screen.page_number == 3
+        assert screen.page_number == 5
         await pilot.press("slash")
         await type_text(pilot, "INV-011")
         await settle(pilot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -16,13 +16,12 @@ if TYPE_CHECKING:
     from cleverinvo.tui.app import CleverInvoApp
 
 R = TypeVar("R")
+LOADING_DELAY = 0.15  # seconds of work before a loading indicator appears
 ScreenResult = TypeVar("ScreenResult")
 
 
-class CoreWork:
-    """Mixed into screens: ``shell`` (the app), ``books`` and ``run_core``."""
-
-    app: Any
+class CoreScreen(Screen[ScreenResult]):
+    """A screen over the books: ``shell`` (the app), ``books`` and ``run_core``."""
 
     @property
     def shell(self) -> CleverInvoApp:
@@ -44,22 +43,23 @@ class CoreWork:
     ) -> Worker[None]:
         """Run ``job`` (a core call) in a worker thread, then ``done(result)`` on the UI thread.
 
-        ``busy`` shows a loading indicator meanwhile. A ``CleverInvoError`` goes to ``failed`` (by default a
-        notification); anything else becomes an error notification, never a traceback on the screen. A run in a
-        named ``group`` supersedes the previous run of that group: its result is dropped.
+        ``busy`` shows a loading indicator meanwhile (after ``LOADING_DELAY``). A ``CleverInvoError`` goes to
+        ``failed`` (by default a notification); anything else becomes an error notification, never a traceback on
+        the screen. A run in a named ``group`` supersedes the previous run of that group: its result is dropped.
         """
         app = self.app
-        # A loading indicator takes the focus from what it covers; it is given back when the work is done.
+        # The loading indicator shows only when the work is slow enough to be seen, so quick work does not
+        # flicker. It takes the focus from what it covers; the focus is given back when the work is done.
         focused = app.focused if busy is not None and busy.has_focus_within else None
-        if busy is not None:
-            busy.loading = True
+        timer = self.set_timer(LOADING_DELAY, partial(setattr, busy, "loading", True)) if busy is not None else None
 
         def finish(callback: Callable[[], object]) -> None:
             if worker.is_cancelled:
                 return
-            if busy is not None:
+            if timer is not None and busy is not None:
+                timer.stop()
                 busy.loading = False
-            if focused is not None and focused.is_attached:
+            if focused is not None and focused.is_attached and app.focused is not focused:
                 focused.focus()
             callback()
 
@@ -77,15 +77,11 @@ class CoreWork:
         def notify_error(error: CleverInvoError) -> None:
             app.notify(error.message, severity="error")
 
-        worker: Worker[None] = cast(Screen[Any], self).run_worker(
+        worker: Worker[None] = self.run_worker(
             work, thread=True, group=group or "core", exclusive=group is not None, exit_on_error=False
         )
         return worker
 
 
-class CoreScreen(CoreWork, Screen[ScreenResult]):
-    """A full screen over the books."""
-
-
-class CoreModal(CoreWork, ModalScreen[ScreenResult]):
+class CoreModal(ModalScreen[ScreenResult], CoreScreen[ScreenResult]):
     """A dialog over the books."""
