@@ -231,3 +231,14 @@ def test_another_accounts_invoice_has_no_pdf_here(ci: CleverInvo, books: Books, 
     ci.accounts.create("other")
     with pytest.raises(NotFound):
         ci.books("other").documents.pdf(created.id)
+
+
+def test_the_largest_figures_and_a_64_character_number_print_whole(books: Books, client: Client) -> None:
+    number = "INV-" + "7" * 60
+    big = line("Everything", 999999999, Decimal("88.5"), taxRate=Decimal("12.3456"))
+    created = books.invoices.create(invoice_body(client.id, big, invoiceNumber=number, currency="KWD"))
+    [text] = pages_text(books.documents.pdf(created.id).data)
+    squeezed = squeeze(text)
+    assert number in squeezed
+    assert squeeze(format_money(created.total, created.currency)) in squeezed
+    assert "999,999,999" in text and "12.3456%" in text

@@ -1,6 +1,7 @@
 """The invoice as a PDF: a pure function of the invoice and its account, no database inside."""
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,13 +99,32 @@ class _InvoiceLayout:
         self.left = MARGIN
         self.right = self.width - MARGIN
         self.seller = account.seller.name or account.name
-        numbers = sum(width for _title, width in NUMBER_COLUMNS)
-        self.description_width = self.right - self.left - numbers
-        self.column_rights = []
-        edge = self.left + self.description_width
-        for _title, width in NUMBER_COLUMNS:
-            edge += width
-            self.column_rights.append(edge)
+        self.figures = [self._figures(item) for item in invoice.line_items]
+        self.column_widths = self._column_widths()
+        self.description_width = self.right - self.left - sum(self.column_widths)
+        self.column_rights = list(itertools.accumulate(self.column_widths, initial=self.left + self.description_width))[
+            1:
+        ]
+
+    def _figures(self, item: LineItem) -> tuple[str, ...]:
+        """What the number columns show for ``item``."""
+        return (
+            format_quantity(item.quantity),
+            self.money(item.unit_price),
+            _rate(item.tax_rate),
+            self.money(item.amount),
+        )
+
+    def _column_widths(self) -> list[float]:
+        """Number columns as wide as their widest figure (at least their usual width), together at most 60% of
+        the width; figures that still do not fit are set smaller."""
+        s = self.s
+        widths = []
+        for index, (title, usual) in enumerate(NUMBER_COLUMNS):
+            widest = max([s.table_head.width(title), *(s.body.width(f[index]) for f in self.figures)])
+            widths.append(max(usual, widest + 2 * PAD))
+        room = (self.right - self.left) * 0.6
+        return widths if sum(widths) <= room else [w * room / sum(widths) for w in widths]
 
     def money(self, value: Decimal) -> str:
         return format_money(value, self.invoice.currency)
@@ -132,14 +152,24 @@ class _InvoiceLayout:
         return pages
 
     def _running_head(self, canvas: Canvas, top: float) -> None:
-        canvas.text(self.left, top - 10, f"Invoice {self.invoice.number}", self.s.bold)
-        canvas.text(self.right, top - 10, self.seller, self.s.muted, Align.RIGHT)
+        s = self.s
+        title = f"Invoice {self.invoice.number}"
+        room = self.right - self.left - 24
+        if s.bold.width(title) + s.muted.width(self.seller) <= room:
+            canvas.text(self.right, top - 10, self.seller, s.muted, Align.RIGHT)
+        canvas.text(self.left, top - 10, title, s.bold.fitted(title, room))
         canvas.box(self.left, top - 18, self.right - self.left, 0.6, RULE)
 
     def _footer(self, canvas: Canvas, number: int, count: int) -> None:
+        s = self.s
+        page = f"Page {number} of {count}"
+        room = self.right - self.left - s.small.width(page) - 24
+        label = f"{self.invoice.number} · {self.seller}"
+        if s.small.width(label) > room:
+            label = self.invoice.number
         canvas.box(self.left, FOOTER_BASELINE + 12, self.right - self.left, 0.6, RULE)
-        canvas.text(self.left, FOOTER_BASELINE, f"{self.invoice.number} · {self.seller}", self.s.small)
-        canvas.text(self.right, FOOTER_BASELINE, f"Page {number} of {count}", self.s.small, Align.RIGHT)
+        canvas.text(self.left, FOOTER_BASELINE, label, s.small.fitted(label, room))
+        canvas.text(self.right, FOOTER_BASELINE, page, s.small, Align.RIGHT)
 
     # Blocks -------------------------------------------------------------------------------------------------
 
@@ -154,11 +184,16 @@ class _InvoiceLayout:
         if seller.tax_id:
             seller_lines += wrap(f"Tax ID: {seller.tax_id}", s.muted, half)
         seller_name = wrap(self.seller, s.heading, half)
-        facts = (
-            ("Invoice number", self.invoice.number),
-            ("Issue date", _date(self.invoice.issue_date)),
-            ("Due date", _date(self.invoice.due_date)),
-        )
+        facts_width = 190
+        value_width = facts_width - s.muted.width("Invoice number") - 12
+        facts = [
+            (label, wrap(value, s.bold, value_width))
+            for label, value in (
+                ("Invoice number", self.invoice.number),
+                ("Issue date", _date(self.invoice.issue_date)),
+                ("Due date", _date(self.invoice.due_date)),
+            )
+        ]
         client = self.invoice.client
         client_name = wrap(client.name, s.total, half)
         client_lines = [line for part in _lines(client.email, client.address) for line in wrap(part, s.body, half)]
@@ -166,7 +201,7 @@ class _InvoiceLayout:
             client_lines += wrap(f"Tax ID: {client.tax_id}", s.body, half)
 
         seller_height = len(seller_name) * s.heading.leading + 4 + len(seller_lines) * s.muted.leading
-        facts_height = s.title.leading + 6 + len(facts) * s.body.leading
+        facts_height = s.title.leading + 6 + sum(len(values) for _label, values in facts) * s.body.leading
         top_height = max(seller_height, facts_height)
         client_height = s.label.leading + len(client_name) * s.total.leading + len(client_lines) * s.body.leading
         bill_top = top_height + 30
@@ -183,10 +218,11 @@ class _InvoiceLayout:
                 y -= s.muted.leading
             canvas.text(self.right, top - s.title.size + 4, "INVOICE", s.title, Align.RIGHT)
             y = top - s.title.leading - 6
-            for label, value in facts:
-                canvas.text(self.right - 190, y, label, s.muted)
-                canvas.text(self.right, y, value, s.bold, Align.RIGHT)
-                y -= s.body.leading
+            for label, values in facts:
+                canvas.text(self.right - facts_width, y, label, s.muted)
+                for value in values:
+                    canvas.text(self.right, y, value, s.bold, Align.RIGHT)
+                    y -= s.body.leading
 
             y = top - bill_top
             canvas.box(self.left, y + 14, self.right - self.left, 0.6, RULE)
@@ -215,37 +251,32 @@ class _InvoiceLayout:
             canvas.box(self.left, top - header_height, self.right - self.left, header_height, ACCENT)
             baseline = top - ROW_PAD - s.table_head.size - 1
             canvas.text(self.left + PAD, baseline, "Description", s.table_head)
-            for (title, _width), right in zip(NUMBER_COLUMNS, self.column_rights, strict=True):
+            for (title, _usual), right in zip(NUMBER_COLUMNS, self.column_rights, strict=True):
                 canvas.text(right - PAD, baseline, title, s.table_head, Align.RIGHT)
 
         header = Block(header_height, paint_header)
         page_room = self.height - MARGIN - 34 - BODY_BOTTOM - header_height
         rows: list[Block] = []
-        for item in self.invoice.line_items:
+        for item, figures in zip(self.invoice.line_items, self.figures, strict=True):
             lines = [(line, s.body) for line in wrap(item.description, s.body, self.description_width - 2 * PAD)]
             if item.discount:
                 note = f"Discount {_rate(item.discount_rate)}: −{self.money(item.discount)}"
                 lines += [(line, s.small) for line in wrap(note, s.small, self.description_width - 2 * PAD)]
             if sum(style.leading for _line, style in lines) + 2 * ROW_PAD <= page_room / 2:
-                rows.append(self._row(lines, item, header, ruled=True))
+                rows.append(self._row(lines, figures, header, ruled=True))
             else:  # a row this tall flows line by line, filling pages like the rows around it
                 rows += [
-                    self._row([entry], item if i == 0 else None, header, ruled=i == len(lines) - 1)
+                    self._row([entry], figures if i == 0 else (), header, ruled=i == len(lines) - 1)
                     for i, entry in enumerate(lines)
                 ]
         return rows
 
-    def _row(self, lines: Sequence[tuple[str, Style]], item: LineItem | None, header: Block, ruled: bool) -> Block:
-        """Description lines of one item, with its figures when ``item`` is given and a rule below when ``ruled``;
+    def _row(self, lines: Sequence[tuple[str, Style]], figures: Sequence[str], header: Block, ruled: bool) -> Block:
+        """Description lines of one item, with its figures (on its first row) and a rule below when ``ruled``;
         the padding above goes with the figures, the padding below with the rule."""
         s = self.s
-        pad_above = ROW_PAD if item is not None else 0
+        pad_above = ROW_PAD if figures else 0
         height = sum(style.leading for _line, style in lines) + pad_above + (ROW_PAD if ruled else 0)
-        figures = (
-            (format_quantity(item.quantity), self.money(item.unit_price), _rate(item.tax_rate), self.money(item.amount))
-            if item is not None
-            else ()
-        )
 
         def paint(canvas: Canvas, top: float) -> None:
             baseline = top - pad_above - s.body.size
@@ -253,8 +284,8 @@ class _InvoiceLayout:
             for line, style in lines:
                 canvas.text(self.left + PAD, y, line, style)
                 y -= style.leading
-            for figure, right in zip(figures, self.column_rights, strict=False):
-                canvas.text(right - PAD, baseline, figure, s.body, Align.RIGHT)
+            for figure, right, width in zip(figures, self.column_rights, self.column_widths, strict=False):
+                canvas.text(right - PAD, baseline, figure, s.body.fitted(figure, width - 2 * PAD), Align.RIGHT)
             if ruled:
                 canvas.box(self.left, top - height, self.right - self.left, 0.5, RULE)
 
@@ -274,7 +305,8 @@ class _InvoiceLayout:
         rows.append(("Amount paid", self.money(inv.amount_paid), s.body))
         rows.append(("Amount due", self.money(inv.amount_due), s.total))
         row_height = 17
-        width = 270
+        widest = max(s.total.width(label) + s.total.width(value) for label, value, _style in rows)
+        width = min(self.right - self.left, max(270, widest + 3 * PAD + 12))
         height = 14 + row_height * len(rows) + 20
 
         def paint(canvas: Canvas, top: float) -> None:

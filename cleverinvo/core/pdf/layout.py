@@ -7,7 +7,7 @@ from the bottom left of the page.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from borb.pdf import Chunk, Color, Font, Page, Shape
@@ -32,6 +32,13 @@ class Style:
     def width(self, text: str) -> float:
         """The width of ``text`` in points."""
         return self.font.get_width(printable(self.font, text), font_size=self.size) if text else 0
+
+    def fitted(self, text: str, width: float) -> "Style":
+        """This style, made smaller if ``text`` would be wider than ``width`` in it."""
+        natural = self.width(text)
+        if natural <= width:
+            return self
+        return replace(self, size=self.size * (width - 1) / natural)
 
 
 class Canvas:
