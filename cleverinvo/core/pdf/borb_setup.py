@@ -1,4 +1,4 @@
-"""borb 3.0.9, tamed in one place. Import borb through this module only.
+"""borb 3.0.9, tamed in one place; importing ``cleverinvo.core.pdf`` applies all of it before borb is used.
 
 - Usage reporting is switched off before borb is used: no network call (from a thread or at exit), no licence
   reminder on stdout every 64 documents, and the process's SIGINT/SIGTERM handlers are left alone.
