@@ -1,6 +1,5 @@
 """The rest of what a person does: the palette, help, paging, editing a draft, duplicate, delete, refusals, PDF."""
 
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
@@ -202,9 +201,6 @@ async def test_a_client_is_required_beside_the_client_field(app, client):
         assert box.has_class("-invalid") and "clientId" in text_of(box.query_one(".field-error"))
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("cleverinvo.core.documents") is None, reason="cleverinvo.core.documents not there yet"
-)
 async def test_export_the_pdf_and_find_it_on_disk(app, books, client, tmp_path: Path):
     made = books.invoices.create({"clientId": client.id, **ONE_LINE})
     async with app.run_test(size=(80, 24)) as pilot:

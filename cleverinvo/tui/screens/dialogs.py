@@ -207,7 +207,7 @@ class ExportDialog(FormDialog):
         return [FormField("Save as", "path", str(self.folder / f"{self.invoice.number}.pdf"))]
 
     def action_submit(self) -> None:
-        documents = self.books.documents  # type: ignore[attr-defined]
+        documents = self.books.documents
         invoice_id = self.invoice.id
 
         def export(values: dict[str, str]) -> Path:

@@ -73,6 +73,7 @@ class InvoiceDetailScreen(CoreScreen[None]):
 
     def show(self, invoice: Invoice) -> None:
         self.invoice = invoice
+        self.keep_pdf_current(invoice.id)
         cur = invoice.currency
         title = Text.assemble((f"Invoice {invoice.number}", "bold"), "  ", status_text(invoice.status))
         self.query_one("#detail-title", Static).update(title)
@@ -101,6 +102,11 @@ class InvoiceDetailScreen(CoreScreen[None]):
         notes = [f"[b]{label}[/b] {text}" for label, text in texts if text]
         self.query_one("#detail-notes", Static).update("\n".join(notes))
         self.refresh_bindings()
+
+    def keep_pdf_current(self, invoice_id: str) -> None:
+        """Every change made in the TUI ends on this screen: render the stored PDF now if it is stale."""
+        documents = self.books.documents
+        self.run_core(lambda: documents.refresh(invoice_id), lambda _: None, group="pdf")
 
     def show_payments(self, payments: tuple[Payment, ...], invoice: Invoice) -> None:
         table: DataTable[Any] = self.query_one("#detail-payments", DataTable)
