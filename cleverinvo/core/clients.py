@@ -106,6 +106,9 @@ class Clients:
             row.search = search_key(row.name, row.email)
             row.updated_at = clock.now()
             row.save()
+            if {column.name for column in values} & {"name", "email", "address", "tax_id"}:
+                shown = models.Invoice.select(models.Invoice.id).where(models.Invoice.client == row.id)
+                models.InvoicePdf.delete().where(models.InvoicePdf.invoice.in_(shown)).execute()  # now stale
         return to_record(row)
 
     def archive(self, client_id: str) -> Client:

@@ -242,3 +242,17 @@ def test_the_largest_figures_and_a_64_character_number_print_whole(books: Books,
     assert number in squeezed
     assert squeeze(format_money(created.total, created.currency)) in squeezed
     assert "999,999,999" in text and "12.3456%" in text
+
+
+def test_changed_seller_or_client_details_are_never_served_stale(books: Books, client: Client) -> None:
+    created = books.invoices.create(invoice_body(client.id))
+    books.documents.pdf(created.id)
+    books.clients.update(client.id, {"address": "7 New Road, Leeds"})
+    books.settings.update({"sellerName": NAME, "paperSize": "Letter"})
+    pdf = books.documents.pdf(created.id)
+    [text] = pages_text(pdf.data)
+    assert "7 New Road, Leeds" in text and NAME in text
+    assert round(pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0].mediabox.height) == 792
+    books.documents.refresh(created.id)
+    books.settings.update({"numberPrefix": "ZO-"})  # not shown on the PDF: the stored one stays
+    assert books.documents.pdf(created.id).data == pdf.data
