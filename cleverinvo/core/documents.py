@@ -69,11 +69,14 @@ class Documents:
             self._render_and_store(invoice)
 
     def _render_and_store(self, invoice: Invoice) -> bytes | None:
-        """Render outside any transaction, then store unless a newer version is stored; ``None`` when the invoice
-        was deleted meanwhile."""
-        data = render_invoice(invoice, self.settings.get())
+        """Render outside any transaction, then store, unless what the PDF shows changed meanwhile (then it is
+        returned, not stored) or a newer version is stored; ``None`` when the invoice was deleted meanwhile."""
+        account = self.settings.get()
+        data = render_invoice(invoice, account)
         try:
             with transaction():
+                if self.invoices.get(invoice.id) != invoice or self.settings.get() != account:
+                    return data
                 models.InvoicePdf.insert(
                     invoice=invoice.id, version=invoice.version, data=data, rendered_at=clock.now()
                 ).on_conflict(
@@ -85,6 +88,6 @@ class Documents:
                     },
                     where=models.InvoicePdf.version < pw.EXCLUDED.version,
                 ).execute()
-        except pw.IntegrityError:
+        except (NotFound, pw.IntegrityError):  # deleted before the write, or (PostgreSQL) during it
             return None
         return data

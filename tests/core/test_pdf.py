@@ -256,3 +256,21 @@ def test_changed_seller_or_client_details_are_never_served_stale(books: Books, c
     books.documents.refresh(created.id)
     books.settings.update({"numberPrefix": "ZO-"})  # not shown on the PDF: the stored one stays
     assert books.documents.pdf(created.id).data == pdf.data
+
+
+def test_a_client_change_during_a_background_render_is_not_stored_stale(
+    books: Books, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleverinvo.core import documents
+
+    created = books.invoices.create(invoice_body(client.id))
+
+    def render_while_the_client_moves(invoice: Invoice, account: object) -> bytes:
+        books.clients.update(client.id, {"address": "7 New Road, Leeds"})
+        return render_invoice(invoice, account)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents, "render_invoice", render_while_the_client_moves)
+    books.documents.refresh(created.id)
+    assert models.InvoicePdf.get_or_none(models.InvoicePdf.invoice == created.id) is None
+    monkeypatch.undo()
+    assert "7 New Road, Leeds" in pages_text(books.documents.pdf(created.id).data)[0]
