@@ -221,3 +221,22 @@ async def test_export_the_pdf_and_find_it_on_disk(app, books, client, tmp_path: 
         await pilot.press("enter")
         await settle(pilot)
         assert any("No such file or directory" in n for n in notifications(app))
+
+
+async def test_a_new_invoice_from_a_clients_invoices_is_written_to_that_client(app, books, client):
+    books.clients.create({"name": "Other Co"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the older client, Acme Corp
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        row = app.screen.grid.rows[0]
+        assert app.focused is row.input("description")
+        await type_text(pilot, "Support")
+        row.input("quantity").value, row.input("unitPrice").value = "1", "80"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceDetailScreen)
+        assert books.invoices.get(app.screen.invoice_id).client_id == client.id

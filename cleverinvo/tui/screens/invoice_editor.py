@@ -50,10 +50,10 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
         Binding("ctrl+l", "pick_client", "Client", id="pick-client"),
     ]
 
-    def __init__(self, invoice: Invoice | None = None) -> None:
+    def __init__(self, invoice: Invoice | None = None, client: Client | None = None) -> None:
         super().__init__()
         self.invoice = invoice
-        self.client: Client | None = None
+        self.client = client
         self.default_currency = invoice.currency.code if invoice else ""
 
     def compose(self) -> ComposeResult:
@@ -62,7 +62,8 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
         yield Static(f"Edit {invoice.number}" if invoice else "New invoice", classes="screen-title")
         with VerticalScroll(id="editor"):
             with Horizontal(classes="head-row"):
-                yield ChoiceField("Client", "clientId", invoice.client.name if invoice else NO_CLIENT)
+                chosen = invoice.client.name if invoice else self.client.name if self.client else NO_CLIENT
+                yield ChoiceField("Client", "clientId", chosen)
                 yield FormField("Number", "invoiceNumber", invoice.number if invoice else "", "automatic")
             with Horizontal(classes="head-row"):
                 yield FormField("Currency", "currency", self.default_currency)
@@ -77,7 +78,10 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
     def on_mount(self) -> None:
         if self.invoice is None:
             self.run_core(self.books.settings.get, self.use_settings)
-            self.query_one("#choice-clientId", Button).focus()
+            if self.client is None:
+                self.query_one("#choice-clientId", Button).focus()
+            else:
+                self.grid.rows[0].input("description").focus()
         else:
             self.grid.rows[0].input("description").focus()
         self.update_totals()

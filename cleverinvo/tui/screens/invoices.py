@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from cleverinvo.core.records import Client, InvoiceSummary, Page, Status
 from cleverinvo.tui.format import STATUS_LABELS, amounts
 from cleverinvo.tui.screens.dialogs import ClientPicker
+from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.screens.listing import ListScreen
 from cleverinvo.tui.widgets.invoice_rows import INVOICE_COLUMNS, invoice_row
 
@@ -18,7 +19,7 @@ STATUS_FILTERS: tuple[Status | None, ...] = (None, *Status)
 
 class InvoicesScreen(ListScreen[InvoiceSummary]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "app.new_invoice", "New", id="new-invoice"),
+        Binding("n", "new", "New", id="new-invoice"),
         Binding("f", "cycle_status", "Status", id="status-filter"),
         Binding("k", "pick_client", "Client", id="client-filter"),
     ]
@@ -54,6 +55,10 @@ class InvoicesScreen(ListScreen[InvoiceSummary]):
 
     def open(self, item: InvoiceSummary) -> None:
         self.shell.open_invoice(item.id)
+
+    def action_new(self) -> None:
+        """A new invoice, to the client whose invoices these are (if any)."""
+        self.app.push_screen(InvoiceEditorScreen(client=self.client), self.shell.show_saved)
 
     def action_cycle_status(self) -> None:
         self.status = STATUS_FILTERS[(STATUS_FILTERS.index(self.status) + 1) % len(STATUS_FILTERS)]
