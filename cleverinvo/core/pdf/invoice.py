@@ -135,7 +135,7 @@ class _InvoiceLayout:
         """Every page painted, with the same footer and, after the first, a running head."""
         first_top = self.height - MARGIN
         placed = paginate(
-            [self._masthead(), *self._items(), self._totals(), *self._notes()],
+            [self._heading(), self._bill_to(), *self._items(), self._totals(), *self._notes()],
             Frame(first_top, BODY_BOTTOM),
             Frame(first_top - 34, BODY_BOTTOM),
         )
@@ -173,17 +173,17 @@ class _InvoiceLayout:
 
     # Blocks -------------------------------------------------------------------------------------------------
 
-    def _masthead(self) -> Block:
-        """Seller and INVOICE with number and dates; below, the client and the amount due."""
+    def _heading(self) -> Block:
+        """The seller on the left; INVOICE with number and dates on the right; a rule below."""
         s = self.s
         half = (self.right - self.left) / 2 - 12
         seller = self.account.seller
+        seller_name = wrap(self.seller, s.heading, half)
         seller_lines = [
             line for part in _lines(seller.address, seller.email, seller.phone) for line in wrap(part, s.muted, half)
         ]
         if seller.tax_id:
             seller_lines += wrap(f"Tax ID: {seller.tax_id}", s.muted, half)
-        seller_name = wrap(self.seller, s.heading, half)
         facts_width = 190
         value_width = facts_width - s.muted.width("Invoice number") - 12
         facts = [
@@ -194,18 +194,9 @@ class _InvoiceLayout:
                 ("Due date", _date(self.invoice.due_date)),
             )
         ]
-        client = self.invoice.client
-        client_name = wrap(client.name, s.total, half)
-        client_lines = [line for part in _lines(client.email, client.address) for line in wrap(part, s.body, half)]
-        if client.tax_id:
-            client_lines += wrap(f"Tax ID: {client.tax_id}", s.body, half)
-
         seller_height = len(seller_name) * s.heading.leading + 4 + len(seller_lines) * s.muted.leading
         facts_height = s.title.leading + 6 + sum(len(values) for _label, values in facts) * s.body.leading
-        top_height = max(seller_height, facts_height)
-        client_height = s.label.leading + len(client_name) * s.total.leading + len(client_lines) * s.body.leading
-        bill_top = top_height + 30
-        height = bill_top + max(client_height, s.label.leading + s.due.leading + s.body.leading) + 24
+        content_height = max(seller_height, facts_height)
 
         def paint(canvas: Canvas, top: float) -> None:
             y = top - s.heading.size
@@ -223,24 +214,37 @@ class _InvoiceLayout:
                 for value in values:
                     canvas.text(self.right, y, value, s.bold, Align.RIGHT)
                     y -= s.body.leading
+            canvas.box(self.left, top - content_height - 16, self.right - self.left, 0.6, RULE)
 
-            y = top - bill_top
-            canvas.box(self.left, y + 14, self.right - self.left, 0.6, RULE)
-            canvas.text(self.left, y - 8, "BILL TO", s.label)
-            y -= s.label.leading + s.total.size
+        return Block(content_height + 30, paint)
+
+    def _bill_to(self) -> Block:
+        """The client on the left, the amount due and its date on the right."""
+        s = self.s
+        half = (self.right - self.left) / 2 - 12
+        client = self.invoice.client
+        client_name = wrap(client.name, s.total, half)
+        client_lines = [line for part in _lines(client.email, client.address) for line in wrap(part, s.body, half)]
+        if client.tax_id:
+            client_lines += wrap(f"Tax ID: {client.tax_id}", s.body, half)
+        client_height = s.label.leading + len(client_name) * s.total.leading + len(client_lines) * s.body.leading
+        due_height = s.label.leading + s.due.leading + s.body.leading
+
+        def paint(canvas: Canvas, top: float) -> None:
+            canvas.text(self.left, top - 8, "BILL TO", s.label)
+            y = top - s.label.leading - s.total.size
             for line in client_name:
                 canvas.text(self.left, y, line, s.total)
                 y -= s.total.leading
             for line in client_lines:
                 canvas.text(self.left, y, line, s.body)
                 y -= s.body.leading
-            y = top - bill_top
-            canvas.text(self.right, y - 8, "AMOUNT DUE", s.label, Align.RIGHT)
-            canvas.text(self.right, y - 8 - s.due.leading, self.money(self.invoice.amount_due), s.due, Align.RIGHT)
+            canvas.text(self.right, top - 8, "AMOUNT DUE", s.label, Align.RIGHT)
+            canvas.text(self.right, top - 8 - s.due.leading, self.money(self.invoice.amount_due), s.due, Align.RIGHT)
             due_on = f"Due {_date(self.invoice.due_date)}"
-            canvas.text(self.right, y - 8 - s.due.leading - s.body.leading, due_on, s.muted, Align.RIGHT)
+            canvas.text(self.right, top - 8 - s.due.leading - s.body.leading, due_on, s.muted, Align.RIGHT)
 
-        return Block(height, paint)
+        return Block(max(client_height, due_height) + 24, paint)
 
     def _items(self) -> list[Block]:
         """The line items as table rows under a header that repeats on every page they reach."""
