@@ -1,6 +1,7 @@
 """Run the API under uvicorn, with one or more worker processes and our logging."""
 
 import os
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,18 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     """
     if db:
         os.environ[ENV_VAR] = db  # worker processes open the same database
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _stopped)
     with tempfile.TemporaryDirectory(prefix="cleverinvo-") as runtime:
         if workers > 1:
             os.environ[RATE_STATE_VAR] = str(SharedRateLimiter.prepare(Path(runtime) / "rate-limits.sqlite"))
         _run_uvicorn(host, port, workers)
+
+
+def _stopped(signum: int, frame: object) -> None:
+    """uvicorn shuts down gracefully, then raises the signal again under the handler it found: ours, so that a
+    requested stop ends the process with status 0 instead of "killed by SIGTERM"."""
+    raise SystemExit(0)
 
 
 def _run_uvicorn(host: str, port: int, workers: int) -> None:

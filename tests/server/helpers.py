@@ -54,9 +54,11 @@ class Server:
         return self.process.wait(timeout=30)
 
 
-def start_server(tmp: Path, *args: str, env: dict[str, str] | None = None) -> Server:
-    db, log, port = new_database(tmp, "api.db"), tmp / "server.log", free_port()
-    run_cli(db, "accounts", "create", "setup-check")  # creates and migrates the database once, up front
+def start_server(tmp: Path, *args: str, env: dict[str, str] | None = None, db: str | None = None) -> Server:
+    """``cleverinvo serve`` on a free port over a new database (or ``db``), once it answers /healthz."""
+    db = db or new_database(tmp, "api.db")
+    log, port = tmp / f"server-{time.monotonic_ns()}.log", free_port()
+    run_cli(db, "keys", "list")  # creates or migrates the database once, up front
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db, *args],

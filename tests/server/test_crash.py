@@ -1,0 +1,100 @@
+"""SIGKILL in the middle of a stream of invoice creations and updates: after a restart every invoice is whole
+(line items, totals and PDF agree) or absent, and every 201 and 200 the clients received is there."""
+
+import io
+import signal
+import threading
+import time
+from decimal import Decimal
+
+import httpx
+from pypdf import PdfReader
+
+from cleverinvo.core.money import currency, format_money
+from tests.server.helpers import make_client, start_server
+
+
+def lines_for(writer: int, round_: int, updated: bool) -> list[dict]:
+    count = 1 + (round_ % 4) + (2 if updated else 0)
+    return [
+        {"description": f"w{writer} r{round_} {'u' if updated else 'c'} {j}", "quantity": j + 1, "unitPrice": 12.5}
+        for j in range(count)
+    ]
+
+
+def test_sigkill_mid_stream_leaves_every_invoice_whole_or_absent(tmp_path):
+    server = start_server(tmp_path)
+    key = server.key()
+    with server.client(key=key) as http:
+        client_id = make_client(http)["id"]
+    acknowledged: dict[str, tuple[int, list[str]]] = {}  # id → (version, line descriptions) of the last 2xx
+    lock, stop = threading.Lock(), threading.Event()
+
+    def writer(n: int) -> None:
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=10) as http:
+            round_ = 0
+            while not stop.is_set():
+                round_ += 1
+                try:
+                    made = http.post(
+                        "/api/v1/invoices", json={"clientId": client_id, "lineItems": lines_for(n, round_, False)}
+                    )
+                    if made.status_code != 201:
+                        continue
+                    data = made.json()["data"]
+                    with lock:
+                        acknowledged[data["id"]] = (data["version"], [li["description"] for li in data["lineItems"]])
+                    changed = http.put(f"/api/v1/invoices/{data['id']}", json={"lineItems": lines_for(n, round_, True)})
+                    if changed.status_code == 200:
+                        data = changed.json()["data"]
+                        with lock:
+                            acknowledged[data["id"]] = (
+                                data["version"],
+                                [li["description"] for li in data["lineItems"]],
+                            )
+                except httpx.TransportError:
+                    return
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 30 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait(timeout=10)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(acknowledged) >= 30
+
+    restarted = start_server(tmp_path, db=server.db)
+    try:
+        with restarted.client(key=key) as http:
+            ids, page = [], 1
+            while True:
+                listed = http.get(f"/api/v1/invoices?limit=100&page={page}").json()
+                ids += [i["id"] for i in listed["data"]]
+                if page >= listed["totalPages"]:
+                    break
+                page += 1
+            assert set(acknowledged) <= set(ids), "an acknowledged invoice was lost"
+            usd = currency("USD")
+            for invoice_id in ids:
+                invoice = http.get(f"/api/v1/invoices/{invoice_id}").json()["data"]
+                items = invoice["lineItems"]
+                assert items, "an invoice without line items"
+                amounts = [Decimal(str(li["quantity"])) * Decimal("12.5") for li in items]
+                assert Decimal(str(invoice["subtotal"])) == sum(amounts) == Decimal(str(invoice["total"]))
+                if invoice_id in acknowledged:
+                    version, descriptions = acknowledged[invoice_id]
+                    assert invoice["version"] >= version
+                    if invoice["version"] == version:
+                        assert [li["description"] for li in items] == descriptions
+                pdf = http.get(f"/api/v1/invoices/{invoice_id}/pdf")
+                text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+                assert invoice["invoiceNumber"] in text
+                assert format_money(Decimal(str(invoice["total"])), usd) in text
+                assert items[-1]["description"] in text
+    finally:
+        restarted.stop()
