@@ -129,9 +129,7 @@ class Clients:
         if paging.search:
             query = query.where(matches(models.Client, paging.search))
         total = query.count()
-        rows = query.order_by(models.Client.created_at.desc(), models.Client.id.desc()).paginate(
-            paging.page, paging.limit
-        )
+        rows = paging.rows(query.order_by(models.Client.created_at.desc(), models.Client.id.desc()), total)
         return Page(items=tuple(to_record(r) for r in rows), total=total, page=paging.page, limit=paging.limit)
 
     def active_row(self, client_id: object, field: str = "clientId") -> models.Client:

@@ -227,9 +227,7 @@ class Invoices:
         if status is not None:
             query = query.where(status_sql(clock.today()) == parse_status(status).value)
         total = query.count()
-        rows = query.order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc()).paginate(
-            paging.page, paging.limit
-        )
+        rows = paging.rows(query.order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc()), total)
         items = tuple(InvoiceSummary(**_summary_fields(r, r.status)) for r in rows)
         return Page(items=items, total=total, page=paging.page, limit=paging.limit)
 

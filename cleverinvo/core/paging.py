@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+import peewee as pw
+
 from cleverinvo.core.errors import ValidationError
 
 MAX_LIMIT = 100
@@ -25,6 +27,13 @@ class Paging:
         if search is not None and len(search) > MAX_SEARCH:
             raise ValidationError(f"Invalid query parameter: search must be at most {MAX_SEARCH} characters", "search")
         return cls(page=page, limit=limit, search=search.strip().casefold() or None if search else None)
+
+    def rows(self, query: pw.ModelSelect, total: int) -> pw.ModelSelect | tuple[()]:
+        """This page of an ordered query that has ``total`` rows. A page past the end is empty, however far
+        past: its offset is never sent to the database (a huge offset overflows SQL integers)."""
+        if (self.page - 1) * self.limit >= total:
+            return ()
+        return query.paginate(self.page, self.limit)
 
 
 def search_key(*parts: str | None) -> str:

@@ -135,3 +135,10 @@ def test_sqlite_search_is_served_by_the_trigram_index(books, ci):
     sql, params = models.Client.select().where(matches(models.Client, "wind")).sql()
     plan = " ".join(str(row) for row in ci.database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
     assert "client_fts VIRTUAL TABLE INDEX 0:M" in plan
+
+
+def test_a_page_far_past_the_end_is_empty(books):
+    books.clients.create({"name": "Only"})
+    far = books.clients.list(page=864364775170617527645766554746880, limit=40)
+    assert (far.items, far.total, far.total_pages) == ((), 1, 1)
+    assert books.invoices.list(page=10**30).items == ()
