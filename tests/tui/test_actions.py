@@ -37,7 +37,7 @@ async def test_the_palette_reaches_screens_and_the_actions_of_the_current_screen
         await settle(pilot)
         await palette(pilot, "go to clients")
         assert isinstance(app.screen, ClientsScreen)
-        await palette(pilot, "show archived")  # an action of the clients screen
+        await palette(pilot, "archived")  # an action of the clients screen
         assert app.screen.show_archived
         await palette(pilot, "new invoice")
         assert isinstance(app.screen, InvoiceEditorScreen)

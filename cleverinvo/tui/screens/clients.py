@@ -28,10 +28,10 @@ class ClientsScreen(ListScreen[Client]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", id="new-client"),
         Binding("e", "edit", "Edit", id="edit-client"),
-        Binding("a", "archive", "Archive/restore", id="archive-client"),
-        Binding("v", "toggle_archived", "Show archived", id="show-archived"),
+        Binding("a", "archive", "Archive", id="archive-client"),
+        Binding("v", "toggle_archived", "Archived", id="show-archived"),
     ]
-    COLUMNS = (("Name", 24), ("E-mail", 26), ("Phone", 14), ("", 8))
+    COLUMNS = (("Name", 22), ("E-mail", 24), ("Phone", 14), ("", 8))
     SEARCH_HINT = "Search by name or e-mail"
 
     def __init__(self) -> None:

@@ -37,7 +37,7 @@ class InvoiceDetailScreen(CoreScreen[None]):
         Binding("m", "mark_sent", "Mark sent", id="mark-sent"),
         Binding("p", "payment", "Payment", id="payment"),
         Binding("e", "edit", "Edit", id="edit"),
-        Binding("u", "duplicate", "Duplicate", id="duplicate"),
+        Binding("u", "duplicate", "Copy", id="duplicate"),
         Binding("delete", "delete", "Delete", id="delete"),
     ]
 
@@ -69,7 +69,8 @@ class InvoiceDetailScreen(CoreScreen[None]):
     def load(self) -> None:
         invoice_id = self.invoice_id
         invoices = self.books.invoices
-        self.run_core(lambda: invoices.get(invoice_id), self.show, busy=self.query_one("#detail"), group="load")
+        busy = self.query_one("#detail") if self.invoice is None else None  # later reloads keep showing the old
+        self.run_core(lambda: invoices.get(invoice_id), self.show, busy=busy, group="load")
 
     def show(self, invoice: Invoice) -> None:
         self.invoice = invoice
@@ -139,9 +140,9 @@ class InvoiceDetailScreen(CoreScreen[None]):
             self.app.push_screen(PaymentDialog(self.invoice), self.paid)
 
     def paid(self, payment: Payment | None) -> None:
+        """The dialog closed after the payment was recorded; coming back to this screen reloads it."""
         if payment is not None and self.invoice is not None:
             self.notify(f"Recorded {money(payment.amount, self.invoice.currency)}")
-            self.load()
 
     def action_export(self) -> None:
         if self.invoice is not None:

@@ -22,8 +22,8 @@ T = TypeVar("T")
 class ListScreen(CoreScreen[None], Generic[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="search"),
-        Binding("left_square_bracket", "page(-1)", "Prev", id="prev-page"),
-        Binding("right_square_bracket", "page(1)", "Next", id="next-page"),
+        Binding("left_square_bracket", "page(-1)", "Page", key_display="[ ]", id="prev-page"),
+        Binding("right_square_bracket", "page(1)", "Next page", show=False, id="next-page"),
         Binding("down", "focus_table", show=False),
     ]
     AUTO_FOCUS = "#list-table"
@@ -125,9 +125,8 @@ class ListScreen(CoreScreen[None], Generic[T]):
             self.open(item)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "page" and self.page is not None:
-            step = parameters[0] if parameters else 0
-            return True if 1 <= self.page_number + int(str(step)) <= max(self.page.total_pages, 1) else None
+        if action == "page":
+            return True if self.page is not None and self.page.total_pages > 1 else None
         return True
 
     def action_search(self) -> None:
@@ -137,5 +136,7 @@ class ListScreen(CoreScreen[None], Generic[T]):
         self.table.focus()
 
     def action_page(self, step: int) -> None:
-        self.page_number += step
-        self.reload()
+        """The previous or next page; nothing before the first or after the last."""
+        if self.page is not None and 1 <= self.page_number + step <= self.page.total_pages:
+            self.page_number += step
+            self.reload()
