@@ -1,5 +1,9 @@
 """The seed's documented examples, sent verbatim, give the seed's documented responses field for field."""
 
+import io
+
+from pypdf import PdfReader
+
 from tests.server.helpers import JSON, SEED_CLIENT, SEED_INVOICE, SEED_UPDATE
 
 
@@ -61,6 +65,8 @@ def test_seed_examples_end_to_end(api):
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"] == 'attachment; filename="INV-0042.pdf"'
     assert pdf.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "INV-0042" in text and "$6,875.00" in text and "$5,500.00" not in text  # the update, never the old PDF
 
     summary = api.get("/api/v1/invoices").json()["data"][0]
     assert summary["client"] == {"name": "Acme Corporation", "email": "billing@acme.example"}
