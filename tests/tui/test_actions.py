@@ -240,3 +240,24 @@ async def test_a_new_invoice_from_a_clients_invoices_is_written_to_that_client(a
         await settle(pilot)
         assert isinstance(app.screen, InvoiceDetailScreen)
         assert books.invoices.get(app.screen.invoice_id).client_id == client.id
+
+
+async def test_leaving_the_editor_with_changes_asks_first(app, books, client):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: back at once
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        editor = app.screen
+        editor.grid.rows[0].input("description").focus()
+        await type_text(pilot, "Work")
+        await pilot.press("escape", "n")  # asked, and kept
+        await settle(pilot)
+        assert app.screen is editor and editor.grid.rows[0].values()["description"] == "Work"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+    assert books.invoices.list().total == 0

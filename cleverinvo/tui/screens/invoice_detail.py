@@ -21,7 +21,7 @@ from cleverinvo.tui.widgets.invoice_rows import add_columns
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
 LINE_COLUMNS = (("Description", 30), ("Qty", 6), ("Unit price", 12), ("Tax", 6), ("Amount", 14))
-PAYMENT_COLUMNS = (("Date", 10), ("Amount", 13), ("Method", 12))
+PAYMENT_COLUMNS = (("Paid on", 10), ("Amount", 12), ("Method", 10))
 # Actions and the statuses that allow them.
 ALLOWED: dict[str, frozenset[Status]] = {
     "edit": frozenset({Status.DRAFT}),
@@ -112,7 +112,6 @@ class InvoiceDetailScreen(CoreScreen[None]):
     def show_payments(self, payments: tuple[Payment, ...], invoice: Invoice) -> None:
         table: DataTable[Any] = self.query_one("#detail-payments", DataTable)
         table.clear()
-        table.border_title = f"Payments ({len(payments)})"
         for payment in payments:
             table.add_row(
                 day(payment.date), Text(money(payment.amount, invoice.currency), justify="right"), payment.method or ""

@@ -16,7 +16,7 @@ from cleverinvo.core.money import currency, format_quantity
 from cleverinvo.core.records import Account, Client, Invoice
 from cleverinvo.tui.format import money, plain_number
 from cleverinvo.tui.screens.base import CoreScreen
-from cleverinvo.tui.screens.dialogs import ClientPicker
+from cleverinvo.tui.screens.dialogs import ClientPicker, ConfirmDialog
 from cleverinvo.tui.widgets.form import ChoiceField, FormField, form_values, show_refusal
 from cleverinvo.tui.widgets.lines import LineGrid, LineRow
 from cleverinvo.tui.widgets.totals import TotalsPanel
@@ -38,8 +38,8 @@ def line_values(invoice: Invoice) -> list[dict[str, str]]:
     ]
 
 
-class InvoiceEditorScreen(CoreScreen[Invoice]):
-    """Write a new invoice, or change a DRAFT. Dismisses with the saved invoice."""
+class InvoiceEditorScreen(CoreScreen[Invoice | None]):
+    """Write a new invoice, or change a DRAFT. Dismisses with the saved invoice, or ``None`` when left unsaved."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -48,6 +48,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
         Binding("alt+up", "move_line(-1)", "Move line", key_display="alt+↑↓", id="line-up"),
         Binding("alt+down", "move_line(1)", "Move line down", show=False, id="line-down"),
         Binding("ctrl+l", "pick_client", "Client", id="pick-client"),
+        Binding("escape", "cancel", "Back", id="cancel-editor"),
     ]
 
     def __init__(self, invoice: Invoice | None = None, client: Client | None = None) -> None:
@@ -55,6 +56,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
         self.invoice = invoice
         self.client = client
         self.default_currency = invoice.currency.code if invoice else ""
+        self.changed = False  # something was typed or chosen since the editor opened
 
     def compose(self) -> ComposeResult:
         invoice = self.invoice
@@ -105,6 +107,8 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
     # Live totals --------------------------------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.has_focus:
+            self.changed = True
         if event.input.id == "input-currency" or self.grid.row_of(event.input) is not None:
             self.update_totals()
 
@@ -138,13 +142,23 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
     async def action_remove_line(self) -> None:
         row = self.focused_row()
         if row is not None:
+            self.changed = True
             await self.grid.remove_line(row)
             self.update_totals()
 
     def action_move_line(self, step: int) -> None:
         row = self.focused_row()
         if row is not None:
+            self.changed = True
             self.grid.move_line(row, step)
+
+    def action_cancel(self) -> None:
+        """Back without saving; asks first when something was changed."""
+        if not self.changed:
+            self.dismiss(None)
+            return
+        question = "Discard the changes to this invoice?" if self.invoice else "Discard this new invoice?"
+        self.app.push_screen(ConfirmDialog(question), lambda yes: self.dismiss(None) if yes else None)
 
     # Client -------------------------------------------------------------------------------------------------
 
@@ -157,6 +171,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice]):
 
     def use_client(self, choice: Client | str | None) -> None:
         if isinstance(choice, Client):
+            self.changed = True
             self.client = choice
             self.query_one(ChoiceField).show_choice(choice.name)
             self.field("invoiceNumber").input.focus()

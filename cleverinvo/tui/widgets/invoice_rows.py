@@ -19,9 +19,14 @@ INVOICE_COLUMNS: tuple[tuple[str, int], ...] = (
 )
 
 
+# Headings of columns of numbers, which are right-aligned like their figures.
+NUMBER_HEADINGS = frozenset({"Qty", "Unit price", "Tax", "Amount", "Total"})
+
+
 def add_columns(table: DataTable[Any], columns: tuple[tuple[str, int], ...]) -> None:
     for label, width in columns:
-        table.add_column(label, width=width, key=label)
+        heading = Text(label, justify="right") if label in NUMBER_HEADINGS else label
+        table.add_column(heading, width=width, key=label)
 
 
 def invoice_row(invoice: InvoiceSummary) -> tuple[Any, ...]:
