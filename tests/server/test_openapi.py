@@ -69,6 +69,7 @@ def test_schemathesis_finds_no_500_and_no_response_breaking_the_document(tmp_pat
             capture_output=True,
             text=True,
             env=env,
+            cwd=tmp_path,
             timeout=900,
         )
         summary = result.stdout[-3000:]
