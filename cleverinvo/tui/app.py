@@ -7,7 +7,6 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Input
 
 import cleverinvo.core
 from cleverinvo.core import Books, CleverInvo
@@ -21,9 +20,6 @@ from cleverinvo.tui.screens.invoice_detail import InvoiceDetailScreen
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.screens.invoices import InvoicesScreen
 from cleverinvo.tui.screens.settings import ApiKeysScreen, SettingsScreen
-
-# Actions bound to plain letters: hidden while an input has the focus, since the key then types.
-LETTER_ACTIONS = frozenset({"go", "help", "new_invoice"})
 
 
 class CleverInvoApp(App[None]):
@@ -53,8 +49,6 @@ class CleverInvoApp(App[None]):
         return DashboardScreen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in LETTER_ACTIONS and isinstance(self.focused, Input):
-            return False
         if action == "back":
             return len(self.screen_stack) > 1
         return True

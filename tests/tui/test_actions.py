@@ -41,6 +41,10 @@ async def test_the_palette_reaches_screens_and_the_actions_of_the_current_screen
         assert app.screen.show_archived
         await palette(pilot, "new invoice")
         assert isinstance(app.screen, InvoiceEditorScreen)
+        app.screen.grid.rows[0].input("description").focus()  # typing there: the palette still reaches everything
+        await settle(pilot)
+        await palette(pilot, "add line")
+        assert len(app.screen.grid.rows) == 2
         await palette(pilot, "dark/light")
         assert app.theme == "textual-light"
         await palette(pilot, "go to dashboard")
@@ -261,3 +265,45 @@ async def test_leaving_the_editor_with_changes_asks_first(app, books, client):
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
     assert books.invoices.list().total == 0
+
+
+async def test_settings_refuse_beside_the_field_then_save(app, books):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#field-sellerName").value = "Zoë Ørsted"
+        screen.query_one("#field-numberPrefix").value = "ZO-"
+        screen.query_one("#field-numberWidth").value = "three"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        width = screen.query_one("#field-numberWidth")
+        assert width.has_class("-invalid")
+        assert "numberWidth must be a number" in text_of(width.query_one(".field-error"))
+        width.value = "13"  # a number, but the core allows a width of at most 12
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "numberWidth must be at most 12" in text_of(width.query_one(".field-error"))
+        assert books.settings.get().number_prefix == "INV-"  # nothing saved yet
+        width.value = "3"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Settings saved" in notifications(app)
+    account = books.settings.get()
+    assert (account.seller.name, account.number_prefix, account.number_width) == ("Zoë Ørsted", "ZO-", 3)
+
+
+async def test_edit_a_client(app, books, client):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#field-name").value == "Acme Corp"
+        form.query_one("#field-phone").value = "+1 555 0199"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert table_rows(app.screen.table)[0][2] == "+1 555 0199"
+    assert books.clients.get(client.id).phone == "+1 555 0199"
