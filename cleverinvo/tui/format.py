@@ -36,11 +36,11 @@ def money(value: Decimal, cur: Currency) -> str:
     return format_money(value, cur)
 
 
-def amounts(per_code: Mapping[str, Decimal]) -> str:
-    """One line per currency, e.g. ``$1,250.00``; a dash when there is nothing."""
+def amounts(per_code: Mapping[str, Decimal], separator: str = "\n") -> str:
+    """One amount per currency (by default one a line), e.g. ``$1,250.00``; a dash when there is nothing."""
     if not per_code:
         return "—"
-    return "\n".join(format_money(value, currency(code)) for code, value in sorted(per_code.items()))
+    return separator.join(format_money(value, currency(code)) for code, value in sorted(per_code.items()))
 
 
 def rate(value: Decimal) -> str:

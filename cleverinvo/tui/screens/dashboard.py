@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from cleverinvo.core.records import Dashboard, Status
 from cleverinvo.tui.format import STATUS_LABELS, STATUS_STYLES, amounts
 from cleverinvo.tui.screens.base import CoreScreen
-from cleverinvo.tui.widgets.invoice_rows import INVOICE_COLUMNS, add_columns, invoice_row
+from cleverinvo.tui.widgets.tables import INVOICE_COLUMNS, add_columns, invoice_row
 
 WELCOME = "No invoices yet. Press [b]c[/b] for clients and [b]n[/b] there to add one, then [b]n[/b] here to invoice."
 

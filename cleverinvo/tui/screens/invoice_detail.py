@@ -17,7 +17,7 @@ from cleverinvo.tui.format import day, moment, money, rate, status_text
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import ConfirmDialog, ExportDialog, PaymentDialog
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
-from cleverinvo.tui.widgets.invoice_rows import add_columns
+from cleverinvo.tui.widgets.tables import add_columns
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
 LINE_COLUMNS = (("Description", 30), ("Qty", 6), ("Unit price", 12), ("Tax", 6), ("Amount", 14))

@@ -11,7 +11,7 @@ from cleverinvo.tui.format import STATUS_LABELS, amounts
 from cleverinvo.tui.screens.dialogs import ClientPicker
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.screens.listing import ListScreen
-from cleverinvo.tui.widgets.invoice_rows import INVOICE_COLUMNS, invoice_row
+from cleverinvo.tui.widgets.tables import INVOICE_COLUMNS, invoice_row
 
 # The status filter steps through these with one key.
 STATUS_FILTERS: tuple[Status | None, ...] = (None, *Status)
@@ -36,7 +36,7 @@ class InvoicesScreen(ListScreen[InvoiceSummary]):
         client_id = self.client.id if self.client else None
         if self.client is not None:
             dashboard = self.books.dashboard(client_id)
-            self.balance = f"owes {amounts(dashboard.owed)}".replace("\n", ", ") if dashboard.owed else "owes nothing"
+            self.balance = f"owes {amounts(dashboard.owed, ', ')}" if dashboard.owed else "owes nothing"
         return self.books.invoices.list(page, limit, search, client_id=client_id, status=self.status)
 
     def row(self, item: InvoiceSummary) -> tuple[Any, ...]:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cleverinvo.core.records import Page
 from cleverinvo.tui.screens.base import CoreScreen
-from cleverinvo.tui.widgets.invoice_rows import add_columns
+from cleverinvo.tui.widgets.tables import add_columns, cursor_key
 
 T = TypeVar("T")
 
@@ -99,11 +99,7 @@ class ListScreen(CoreScreen[None], Generic[T]):
 
     @property
     def selected(self) -> T | None:
-        table = self.table
-        if not self.items or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.items.get(key) if key is not None else None
+        return self.items.get(cursor_key(self.table) or "")
 
     # Events and actions ---------------------------------------------------------------------------------------
 

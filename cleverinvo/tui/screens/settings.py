@@ -16,7 +16,7 @@ from cleverinvo.tui.format import moment
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import ConfirmDialog, KeyCreatedDialog, KeyLabelDialog
 from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
-from cleverinvo.tui.widgets.invoice_rows import add_columns
+from cleverinvo.tui.widgets.tables import add_columns, cursor_key
 
 # Section → (label, setting name) as the core names the settings.
 SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -151,10 +151,7 @@ class ApiKeysScreen(CoreScreen[None]):
 
     @property
     def selected(self) -> ApiKeyInfo | None:
-        table: DataTable[Any] = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        return self.keys.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+        return self.keys.get(cursor_key(self.query_one(DataTable)) or "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "revoke":

@@ -1,4 +1,4 @@
-"""Invoices as table rows, the same on the dashboard, in the invoice list and under a client."""
+"""Tables: fixed-width columns, the key of the row under the cursor, and invoices as rows (the same everywhere)."""
 
 from typing import Any
 
@@ -27,6 +27,13 @@ def add_columns(table: DataTable[Any], columns: tuple[tuple[str, int], ...]) -> 
     for label, width in columns:
         heading = Text(label, justify="right") if label in NUMBER_HEADINGS else label
         table.add_column(heading, width=width, key=label)
+
+
+def cursor_key(table: DataTable[Any]) -> str | None:
+    """The key of the row under the cursor; ``None`` when the table is empty."""
+    if table.row_count == 0:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
 def invoice_row(invoice: InvoiceSummary) -> tuple[Any, ...]:
