@@ -106,10 +106,10 @@ def test_client_picker(snap_compare, ids, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("n", "ctrl+l"))
 
 
-def open_invoice(name: str, *then: str):
+def open_invoice(invoice_id: str, *then: str):
     async def run_before(pilot) -> None:
         await settle(pilot)
-        pilot.app.open_invoice(pilot.app.test_ids[name])
+        pilot.app.open_invoice(invoice_id)
         await settle(pilot)
         for key in then:
             await pilot.press(key)
@@ -119,28 +119,23 @@ def open_invoice(name: str, *then: str):
 
 
 def test_invoice_detail(snap_compare, ids, app):
-    app.test_ids = ids
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice("partly"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["partly"]))
 
 
 def test_invoice_detail_of_a_draft(snap_compare, ids, app):
-    app.test_ids = ids
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice("draft"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["draft"]))
 
 
 def test_payment_dialog(snap_compare, ids, app):
-    app.test_ids = ids
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice("partly", "p"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["partly"], "p"))
 
 
 def test_export_dialog(snap_compare, ids, app):
-    app.test_ids = ids
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice("sent", "x"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["sent"], "x"))
 
 
 def test_delete_confirmation(snap_compare, ids, app):
-    app.test_ids = ids
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice("draft", "delete"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["draft"], "delete"))
 
 
 def test_settings(snap_compare, ids, app):
