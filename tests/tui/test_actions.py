@@ -307,3 +307,18 @@ async def test_edit_a_client(app, books, client):
         assert isinstance(app.screen, ClientsScreen)
         assert table_rows(app.screen.table)[0][2] == "+1 555 0199"
     assert books.clients.get(client.id).phone == "+1 555 0199"
+
+
+async def test_an_unexpected_failure_is_a_notification_and_the_app_goes_on(app, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.books.invoices, "list", broken)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        assert "disk on fire" in notifications(app)
+        assert app.is_running and isinstance(app.screen, InvoicesScreen)
+        await pilot.press("escape", "c")  # the rest of the app still works
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
