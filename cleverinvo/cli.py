@@ -15,9 +15,8 @@ from click.core import ParameterSource
 
 import cleverinvo.core
 from cleverinvo import __version__
-from cleverinvo.core import CleverInvoError
+from cleverinvo.core import DB_ENV_VAR, CleverInvoError
 from cleverinvo.core.clock import iso_timestamp
-from cleverinvo.core.db import ENV_VAR
 from cleverinvo.core.records import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,12 +35,12 @@ def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None)
 
 db_option = click.option(
     "--db",
-    envvar=ENV_VAR,
+    envvar=DB_ENV_VAR,
     callback=_remember_db,
     expose_value=False,
     is_eager=True,
     metavar="PATH_OR_URL",
-    help=f"Database file or URL (default: ${ENV_VAR}, else a file in your data folder).",
+    help=f"Database file or URL (default: ${DB_ENV_VAR}, else a file in your data folder).",
 )
 
 

@@ -6,6 +6,7 @@
 >>> client = books.clients.create({"name": "Acme Corp"})
 """
 
+from cleverinvo.core.db import ENV_VAR as DB_ENV_VAR
 from cleverinvo.core.errors import (
     AuthenticationError,
     CleverInvoError,
@@ -20,6 +21,7 @@ from cleverinvo.core.records import Plan, Status
 from cleverinvo.core.store import Books, CleverInvo, open
 
 __all__ = [
+    "DB_ENV_VAR",
     "AuthenticationError",
     "Books",
     "CleverInvo",

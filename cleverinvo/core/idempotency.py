@@ -9,7 +9,9 @@ are kept 24 hours. A claim whose request died without an answer is given up afte
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cleverinvo.core import clock, models
 from cleverinvo.core.db import transaction
@@ -18,6 +20,7 @@ from cleverinvo.core.errors import Conflict, IdempotencyMismatch, ValidationErro
 RETENTION = dt.timedelta(hours=24)
 ABANDONED_AFTER = dt.timedelta(minutes=5)
 _KEY_FORM = re.compile(r"[\x21-\x7e]{1,255}")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +74,25 @@ def release(api_key_id: str, key: str) -> None:
         models.IdempotencyRecord.delete().where(
             _this(api_key_id, key) & models.IdempotencyRecord.status.is_null()
         ).execute()
+
+
+def run_once(
+    api_key_id: str,
+    key: str,
+    request_fingerprint: str,
+    action: Callable[[], R],
+    response_of: Callable[[R], StoredResponse],
+) -> R | StoredResponse:
+    """Run ``action`` once per key: its result and its recorded response commit in one transaction. A retry
+    gets the ``StoredResponse`` of the first run; a failed run leaves the key free for another try."""
+    stored = claim(api_key_id, key, request_fingerprint)
+    if stored is not None:
+        return stored
+    try:
+        with transaction():
+            result = action()
+            record(api_key_id, key, response_of(result))
+    except BaseException:
+        release(api_key_id, key)
+        raise
+    return result

@@ -8,7 +8,7 @@ from typing import Any
 
 import uvicorn
 
-from cleverinvo.core.db import ENV_VAR
+from cleverinvo.core import DB_ENV_VAR
 from cleverinvo.core.ratelimit import SharedRateLimiter
 
 RATE_STATE_VAR = "CLEVERINVO_RATE_STATE"
@@ -31,7 +31,7 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     With several workers, the rate-limit buckets live in a file the workers share; one worker keeps them in memory.
     """
     if db:
-        os.environ[ENV_VAR] = db  # worker processes open the same database
+        os.environ[DB_ENV_VAR] = db  # worker processes open the same database
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, _stopped)
     with tempfile.TemporaryDirectory(prefix="cleverinvo-") as runtime:

@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cleverinvo.core import Books, ValidationError, idempotency
-from cleverinvo.core.db import transaction
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
 
@@ -54,25 +53,20 @@ def endpoint(view: View, body: str = "none") -> Callable[[Request], Any]:
 
 async def idempotent(view: View, request: Request, parsed: Any, key: str, raw: bytes) -> Response:
     """Run a POST once per ``Idempotency-Key``: replay its recorded response to retries."""
-    api_key_id = request.state.identity.key_id
-    request_fingerprint = idempotency.fingerprint(request.method, request.url.path, raw)
-    stored = await run_in_threadpool(idempotency.claim, api_key_id, key, request_fingerprint)
-    if stored is not None:
+    outcome = await run_in_threadpool(
+        idempotency.run_once,
+        request.state.identity.key_id,
+        key,
+        idempotency.fingerprint(request.method, request.url.path, raw),
+        lambda: view(request, parsed),
+        lambda response: idempotency.StoredResponse(
+            response.status_code, response.media_type or "", bytes(response.body)
+        ),
+    )
+    if isinstance(outcome, idempotency.StoredResponse):
         headers = {"Idempotent-Replayed": "true"}
-        return Response(stored.body, stored.status, headers=headers, media_type=stored.content_type)
-
-    def run_and_record() -> Response:
-        with transaction():
-            response = view(request, parsed)
-            stored = idempotency.StoredResponse(response.status_code, response.media_type or "", bytes(response.body))
-            idempotency.record(api_key_id, key, stored)
-        return response
-
-    try:
-        return await run_in_threadpool(run_and_record)
-    except BaseException:
-        await run_in_threadpool(idempotency.release, api_key_id, key)
-        raise
+        return Response(outcome.body, outcome.status, headers=headers, media_type=outcome.content_type)
+    return outcome
 
 
 def books(request: Request) -> Books:
