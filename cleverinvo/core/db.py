@@ -95,11 +95,20 @@ def _add_search_indexes(migrator: SchemaMigrator) -> None:
     search.create_indexes(migrator.database)
 
 
+def _index_client_lists(migrator: SchemaMigrator) -> None:
+    """Version 5: a client's invoices, newest first, read from one index."""
+    migrate(
+        migrator.drop_index("invoice", "invoice_account_id_client_id"),
+        migrator.add_index("invoice", ("account_id", "client_id", "created_at"), False),
+    )
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
     3: _add_idempotency,
     4: _add_search_indexes,
+    5: _index_client_lists,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

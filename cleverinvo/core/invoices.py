@@ -209,6 +209,17 @@ class Invoices:
             version=row.version,
         )
 
+    def _matching(self, term: str) -> pw.SelectQuery:
+        """Ids of invoices whose number, or whose client's name or e-mail, contains ``term``: a union of two
+        searches that each use their own index (one OR across both tables would use neither)."""
+        clients = models.Client.select(models.Client.id).where(
+            (models.Client.account == self.account_id) & matches(models.Client, term)
+        )
+        by_number = models.Invoice.select(models.Invoice.id).where(
+            (models.Invoice.account == self.account_id) & matches(models.Invoice, term)
+        )
+        return by_number | models.Invoice.select(models.Invoice.id).where(models.Invoice.client.in_(clients))
+
     def list(
         self,
         page: int = 1,
@@ -221,7 +232,7 @@ class Invoices:
         paging = Paging.check(page, limit, search)
         query = self._query()
         if paging.search:
-            query = query.where(matches(models.Invoice, paging.search) | matches(models.Client, paging.search))
+            query = query.where(models.Invoice.id.in_(self._matching(paging.search)))
         if client_id is not None:
             query = query.where(models.Invoice.client == client_id)
         if status is not None:

@@ -115,7 +115,7 @@ class Invoice(BaseModel):
         indexes = (
             (("account", "number"), True),
             (("account", "created_at"), False),
-            (("account", "client"), False),
+            (("account", "client", "created_at"), False),
         )
 
 

@@ -24,6 +24,8 @@ class Paging:
             raise ValidationError(f"Invalid query parameter: limit must be an integer from 1 to {MAX_LIMIT}", "limit")
         if search is not None and not isinstance(search, str):
             raise ValidationError("Invalid query parameter: search must be text", "search")
+        if search is not None and any(ord(ch) < 32 or ch == "\x7f" for ch in search):
+            raise ValidationError("Invalid query parameter: search must not contain control characters", "search")
         if search is not None and len(search) > MAX_SEARCH:
             raise ValidationError(f"Invalid query parameter: search must be at most {MAX_SEARCH} characters", "search")
         return cls(page=page, limit=limit, search=search.strip().casefold() or None if search else None)

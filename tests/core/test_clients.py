@@ -142,3 +142,10 @@ def test_a_page_far_past_the_end_is_empty(books):
     far = books.clients.list(page=864364775170617527645766554746880, limit=40)
     assert (far.items, far.total, far.total_pages) == ((), 1, 1)
     assert books.invoices.list(page=10**30).items == ()
+
+
+def test_control_characters_in_a_search_are_refused(books):
+    for bad in ("a\x00b", "tab\there", "\x7f"):
+        with pytest.raises(ValidationError) as err:
+            books.clients.list(search=bad)
+        assert err.value.field == "search"

@@ -19,12 +19,18 @@ def columns(database: pw.Database) -> dict[str, list[str]]:
 
 
 def build_version_1(target: str) -> None:
-    """The schema as version 1 had it, built through peewee on any backend: no PDF store, no paper size."""
+    """The schema as version 1 had it, built through peewee on any backend: today's tables, each later
+    version's change undone."""
     database = db.connect(target)
     models.proxy.initialize(database)
     with database.atomic():
-        database.create_tables([m for m in models.MODELS if m is not models.InvoicePdf])
-        migrate(SchemaMigrator.from_database(database).drop_column("account", "paper_size"))
+        database.create_tables([m for m in models.MODELS if m not in (models.InvoicePdf, models.IdempotencyRecord)])
+        migrator = SchemaMigrator.from_database(database)
+        migrate(
+            migrator.drop_column("account", "paper_size"),  # undo version 2 (version 3 and 4 added tables)
+            migrator.drop_index("invoice", "invoice_account_id_client_id_created_at"),  # undo version 5
+            migrator.add_index("invoice", ("account_id", "client_id"), False),
+        )
         models.SchemaVersion.create(version=1)
         database.execute_sql(
             "INSERT INTO account (id, name, plan, created_at, number_prefix, number_width, next_number, "

@@ -70,3 +70,17 @@ def test_a_revoked_key_stops_on_every_worker_within_60_seconds(two_workers):
     stopped_after = time.monotonic() - revoked_at
     assert stopped_after < 60, f"still accepted {stopped_after:.0f} s after revocation"
     assert all(fresh_connection_get(url, key).status_code == 401 for _ in range(20))
+
+
+def test_the_listening_socket_gives_accepted_connections_what_asyncio_needs_for_tcp_nodelay():
+    import socket
+
+    from cleverinvo.server.run import listening_socket
+
+    server = listening_socket("127.0.0.1", 0)
+    server.listen()
+    with socket.create_connection(server.getsockname()):
+        accepted, _ = server.accept()
+        assert accepted.proto == socket.IPPROTO_TCP  # asyncio sets TCP_NODELAY only on such sockets
+        accepted.close()
+    server.close()
