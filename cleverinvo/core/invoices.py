@@ -156,11 +156,14 @@ class Invoices:
 
     # Reading ------------------------------------------------------------------------------------------------
 
-    def _query(self) -> pw.ModelSelect:
+    def _query(self, among: pw.SelectQuery | None = None) -> pw.ModelSelect:
+        """This account's invoices with their client and status; ``among`` (ids already limited to this account)
+        narrows them, and then drives the query instead of the account's whole index."""
+        mine = models.Invoice.account == self.account_id if among is None else models.Invoice.id.in_(among)
         return (
             models.Invoice.select(models.Invoice, models.Client, status_sql(clock.today()).alias("status"))
             .join(models.Client)
-            .where(models.Invoice.account == self.account_id)
+            .where(mine)
         )
 
     def _row(self, invoice_id: object) -> models.Invoice:
@@ -210,8 +213,8 @@ class Invoices:
         )
 
     def _matching(self, term: str) -> pw.SelectQuery:
-        """Ids of invoices whose number, or whose client's name or e-mail, contains ``term``: a union of two
-        searches that each use their own index (one OR across both tables would use neither)."""
+        """Ids of this account's invoices whose number, or whose client's name or e-mail, contains ``term``: a
+        union of two searches that each use their own index (one OR across both tables would use neither)."""
         clients = models.Client.select(models.Client.id).where(
             (models.Client.account == self.account_id) & matches(models.Client, term)
         )
@@ -230,9 +233,7 @@ class Invoices:
     ) -> Page[InvoiceSummary]:
         """Newest first; search matches the number or the client's name or e-mail, case-insensitively."""
         paging = Paging.check(page, limit, search)
-        query = self._query()
-        if paging.search:
-            query = query.where(models.Invoice.id.in_(self._matching(paging.search)))
+        query = self._query(self._matching(paging.search) if paging.search else None)
         if client_id is not None:
             query = query.where(models.Invoice.client == client_id)
         if status is not None:
