@@ -13,7 +13,7 @@ from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.paging import Paging, search_key
 from cleverinvo.core.records import Client, Page
-from cleverinvo.core.search import matches
+from cleverinvo.core.search import matching
 
 # API name → (column, longest text). ``name`` is required on create; the rest are optional.
 _TEXT_FIELDS: dict[str, tuple[pw.Field, int]] = {
@@ -123,11 +123,14 @@ class Clients:
     ) -> Page[Client]:
         """Newest first. ``active=True`` (the API's list) shows active clients, ``False`` archived, ``None`` all."""
         paging = Paging.check(page, limit, search)
-        query = models.Client.select().where(models.Client.account == self.account_id)
+        mine = (
+            matching(models.Client, self.account_id, paging.search)
+            if paging.search
+            else models.Client.account == self.account_id
+        )
+        query = models.Client.select().where(mine)
         if active is not None:
             query = query.where(models.Client.is_active == active)
-        if paging.search:
-            query = query.where(matches(models.Client, paging.search))
         total = query.count()
         rows = paging.rows(query.order_by(models.Client.created_at.desc(), models.Client.id.desc()), total)
         return Page(items=tuple(to_record(r) for r in rows), total=total, page=paging.page, limit=paging.limit)

@@ -25,7 +25,7 @@ from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
 from cleverinvo.core.paging import Paging, search_key
 from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, LineItem, Page, Payment, Status
-from cleverinvo.core.search import matches
+from cleverinvo.core.search import matching
 from cleverinvo.core.totals import LineInput, Totals, compute_totals
 
 INVOICE_FIELDS = (
@@ -156,19 +156,30 @@ class Invoices:
 
     # Reading ------------------------------------------------------------------------------------------------
 
-    def _query(self, among: pw.SelectQuery | None = None) -> pw.ModelSelect:
-        """This account's invoices with their client and status; ``among`` (ids already limited to this account)
-        narrows them, and then drives the query instead of the account's whole index."""
-        mine = models.Invoice.account == self.account_id if among is None else models.Invoice.id.in_(among)
+    def _scope(self, search: str | None = None) -> pw.Expression:
+        """This account's invoices, or those whose number, or whose client's name or e-mail, contains ``search``:
+        then a union of two searches that each use their own index (one OR across both tables would use neither),
+        and those ids drive the query instead of the account's whole index."""
+        if search is None:
+            return models.Invoice.account == self.account_id
+        clients = models.Client.select(models.Client.id).where(matching(models.Client, self.account_id, search))
+        by_number = models.Invoice.select(models.Invoice.id).where(matching(models.Invoice, self.account_id, search))
+        by_client = models.Invoice.select(models.Invoice.id).where(models.Invoice.client.in_(clients))
+        return models.Invoice.id.in_(by_number | by_client)
+
+    def _query(self, *where: pw.Expression) -> pw.ModelSelect:
+        """Invoices with their client and status where ``where`` holds, its first condition a ``_scope``."""
         return (
             models.Invoice.select(models.Invoice, models.Client, status_sql(clock.today()).alias("status"))
             .join(models.Client)
-            .where(mine)
+            .where(*where)
         )
 
     def _row(self, invoice_id: object) -> models.Invoice:
         found = (
-            self._query().where(models.Invoice.id == invoice_id).get_or_none() if isinstance(invoice_id, str) else None
+            self._query(self._scope(), models.Invoice.id == invoice_id).get_or_none()
+            if isinstance(invoice_id, str)
+            else None
         )
         if found is None:
             raise NotFound(f"Invoice not found: {invoice_id}")
@@ -212,17 +223,6 @@ class Invoices:
             version=row.version,
         )
 
-    def _matching(self, term: str) -> pw.SelectQuery:
-        """Ids of this account's invoices whose number, or whose client's name or e-mail, contains ``term``: a
-        union of two searches that each use their own index (one OR across both tables would use neither)."""
-        clients = models.Client.select(models.Client.id).where(
-            (models.Client.account == self.account_id) & matches(models.Client, term)
-        )
-        by_number = models.Invoice.select(models.Invoice.id).where(
-            (models.Invoice.account == self.account_id) & matches(models.Invoice, term)
-        )
-        return by_number | models.Invoice.select(models.Invoice.id).where(models.Invoice.client.in_(clients))
-
     def list(
         self,
         page: int = 1,
@@ -233,13 +233,14 @@ class Invoices:
     ) -> Page[InvoiceSummary]:
         """Newest first; search matches the number or the client's name or e-mail, case-insensitively."""
         paging = Paging.check(page, limit, search)
-        query = self._query(self._matching(paging.search) if paging.search else None)
+        where = [self._scope(paging.search)]
         if client_id is not None:
-            query = query.where(models.Invoice.client == client_id)
+            where.append(models.Invoice.client == client_id)
         if status is not None:
-            query = query.where(status_sql(clock.today()) == parse_status(status).value)
-        total = query.count()
-        rows = paging.rows(query.order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc()), total)
+            where.append(status_sql(clock.today()) == parse_status(status).value)
+        total = models.Invoice.select(models.Invoice.id).where(*where).count()  # no join: every invoice has its client
+        newest_first = self._query(*where).order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc())
+        rows = paging.rows(newest_first, total)
         items = tuple(InvoiceSummary(**_summary_fields(r, r.status)) for r in rows)
         return Page(items=items, total=total, page=paging.page, limit=paging.limit)
 

@@ -116,6 +116,7 @@ class Invoice(BaseModel):
             (("account", "number"), True),
             (("account", "created_at"), False),
             (("account", "client", "created_at"), False),
+            (("account", "stage", "due_date", "paid_minor", "total_minor"), False),  # the status, index-only
         )
 
 

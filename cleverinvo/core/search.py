@@ -56,11 +56,18 @@ def create_indexes(database: pw.Database) -> None:
             )
 
 
-def matches(model: type[models.BaseModel], term: str) -> pw.Expression:
-    """Rows of ``model`` whose search text contains ``term`` (already casefolded)."""
+def matching(model: type[models.BaseModel], account_id: str, term: str) -> pw.Expression:
+    """Rows of ``model`` in account ``account_id`` whose search text contains ``term`` (already casefolded).
+
+    On SQLite the trigram index drives: the account test carries a unary ``+``, SQLite's documented way to keep
+    a term from choosing an index, as otherwise the planner (which has no statistics) walks every row of the
+    account and tests each against the candidates, a cost that grows with the books instead of with the matches.
+    """
+    mine = model.account == account_id
     exact = model.search.contains(term)
     if len(term) < 3 or not isinstance(models.proxy.obj, pw.SqliteDatabase):
-        return exact
+        return mine & exact
     phrase = '"' + term.replace('"', '""') + '"'
     candidates = pw.SQL(f"(SELECT id FROM {_fts(model)} WHERE {_fts(model)} MATCH ?)", [phrase])
-    return pw.Expression(model.id, pw.OP.IN, candidates) & exact
+    mine_unindexed = pw.Expression(pw.NodeList((pw.SQL("+"), model.account), glue=""), pw.OP.EQ, account_id)
+    return pw.Expression(model.id, pw.OP.IN, candidates) & mine_unindexed & exact

@@ -18,6 +18,10 @@ def columns(database: pw.Database) -> dict[str, list[str]]:
     return {t: sorted(c.name for c in database.get_columns(t)) for t in sorted(database.get_tables())}
 
 
+def indexes(database: pw.Database) -> set[tuple[str, tuple[str, ...], bool]]:
+    return {(i.table, tuple(i.columns), i.unique) for t in database.get_tables() for i in database.get_indexes(t)}
+
+
 def build_version_1(target: str) -> None:
     """The schema as version 1 had it, built through peewee on any backend: today's tables, each later
     version's change undone."""
@@ -30,6 +34,7 @@ def build_version_1(target: str) -> None:
             migrator.drop_column("account", "paper_size"),  # undo version 2 (version 3 and 4 added tables)
             migrator.drop_index("invoice", "invoice_account_id_client_id_created_at"),  # undo version 5
             migrator.add_index("invoice", ("account_id", "client_id"), False),
+            migrator.drop_index("invoice", "invoice_account_id_stage_due_date_paid_minor_total_minor"),  # undo 6
         )
         models.SchemaVersion.create(version=1)
         database.execute_sql(
@@ -51,10 +56,10 @@ def test_an_older_schema_is_migrated_forward_keeping_its_data(db_target, tmp_pat
         "A4",
     )
     assert models.SchemaVersion.get().version == db.LATEST_VERSION
-    migrated = columns(opened.database)
+    migrated = columns(opened.database), indexes(opened.database)
     opened.close()
     fresh = cleverinvo.core.open(new_database(tmp_path, "fresh.db"))
-    assert migrated == columns(fresh.database)
+    assert migrated == (columns(fresh.database), indexes(fresh.database))
     fresh.close()
 
 
@@ -81,7 +86,8 @@ def test_the_recorded_version_1_file_migrates_like_the_built_one(tmp_path):
         conn.execute("DELETE FROM account")
     for target in (path, built):
         cleverinvo.core.open(target).close()
-    assert columns(pw.SqliteDatabase(str(path))) == columns(pw.SqliteDatabase(str(built)))
+    recorded, rebuilt = pw.SqliteDatabase(str(path)), pw.SqliteDatabase(str(built))
+    assert (columns(recorded), indexes(recorded)) == (columns(rebuilt), indexes(rebuilt))
 
 
 @pytest.mark.sqlite_only
