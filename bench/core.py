@@ -107,7 +107,8 @@ def abridged(sql: str) -> str:
     """The SQL with a long column list shortened to ``SELECT <n columns>``."""
     head, sep, rest = sql.partition(" FROM ")
     if sep and len(head) > 120 and "COUNT(" not in head.upper():
-        return f"SELECT <{head.count(',') + 1} columns, the status CASE among them> FROM {rest}"
+        status = ", the status CASE among them" if " CASE " in head else ""
+        return f"SELECT <{head.count(',') + 1} columns{status}> FROM {rest}"
     return sql
 
 
