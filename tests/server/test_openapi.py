@@ -40,14 +40,44 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
     }
 
 
+def real_ids_config(clients: list[str], invoices: list[str]) -> str:
+    """A schemathesis config that draws path ids and the invoice body's ``clientId`` from real ids half the time
+    (DELETE aside, so that the real ids live through the run)."""
+
+    def values(ids: list[str]) -> str:
+        return "[" + ", ".join(f'"{i}"' for i in ids) + "]"
+
+    return f"""
+[dictionaries.clients]
+values = {values(clients)}
+
+[dictionaries.invoices]
+values = {values(invoices)}
+
+[[operations]]
+include-path-regex = "^/api/v1/clients/"
+exclude-method = ["DELETE"]
+[operations.parameters]
+"path.id" = {{ dictionary = "clients", probability = 0.5 }}
+
+[[operations]]
+include-path-regex = "^/api/v1/invoices"
+exclude-method = ["DELETE"]
+[operations.parameters]
+"path.id" = {{ dictionary = "invoices", probability = 0.5 }}
+"body.clientId" = {{ dictionary = "clients", probability = 0.5 }}
+"""
+
+
 @pytest.mark.slow
 def test_schemathesis_finds_no_500_and_no_response_breaking_the_document(tmp_path):
     server = start_server(tmp_path, env={"CLEVERINVO_RATE_LIMIT": "1000000"})
     try:
         key = server.key()
-        with server.client(key=key) as http:  # real ids for the fuzzer to find through links and examples
-            client = make_client(http)
-            make_invoice(http, client["id"])
+        with server.client(key=key) as http:  # real ids, so that half the generated ids reach a real resource
+            clients = [make_client(http)["id"] for _ in range(3)]
+            invoices = [make_invoice(http, client_id)["id"] for client_id in clients for _ in range(3)]
+        (tmp_path / "schemathesis.toml").write_text(real_ids_config(clients, invoices))
         env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
         result = subprocess.run(
             [
