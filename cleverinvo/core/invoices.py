@@ -25,7 +25,7 @@ from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
 from cleverinvo.core.paging import Paging, search_key
 from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, LineItem, Page, Payment, Status
-from cleverinvo.core.search import matching
+from cleverinvo.core.search import matching, within
 from cleverinvo.core.totals import LineInput, Totals, compute_totals
 
 INVOICE_FIELDS = (
@@ -164,15 +164,17 @@ class Invoices:
             return models.Invoice.account == self.account_id
         clients = models.Client.select(models.Client.id).where(matching(models.Client, self.account_id, search))
         by_number = models.Invoice.select(models.Invoice.id).where(matching(models.Invoice, self.account_id, search))
-        by_client = models.Invoice.select(models.Invoice.id).where(models.Invoice.client.in_(clients))
+        by_client = models.Invoice.select(models.Invoice.id).where(
+            models.Invoice.client.in_(clients) & within(models.Invoice, self.account_id)
+        )
         return models.Invoice.id.in_(by_number | by_client)
 
-    def _query(self, *where: pw.Expression) -> pw.ModelSelect:
-        """Invoices with their client and status where ``where`` holds, its first condition a ``_scope``."""
+    def _query(self, scope: pw.Expression, *where: pw.Expression) -> pw.ModelSelect:
+        """The invoices of a ``_scope`` where ``where`` holds, with their client and status."""
         return (
             models.Invoice.select(models.Invoice, models.Client, status_sql(clock.today()).alias("status"))
             .join(models.Client)
-            .where(*where)
+            .where(scope, *where)
         )
 
     def _row(self, invoice_id: object) -> models.Invoice:
@@ -233,13 +235,13 @@ class Invoices:
     ) -> Page[InvoiceSummary]:
         """Newest first; search matches the number or the client's name or e-mail, case-insensitively."""
         paging = Paging.check(page, limit, search)
-        where = [self._scope(paging.search)]
+        scope, where = self._scope(paging.search), []
         if client_id is not None:
             where.append(models.Invoice.client == client_id)
         if status is not None:
             where.append(status_sql(clock.today()) == parse_status(status).value)
-        total = models.Invoice.select(models.Invoice.id).where(*where).count()  # no join: every invoice has its client
-        newest_first = self._query(*where).order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc())
+        total = models.Invoice.select(models.Invoice.id).where(scope, *where).count()  # no join: each has its client
+        newest_first = self._query(scope, *where).order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc())
         rows = paging.rows(newest_first, total)
         items = tuple(InvoiceSummary(**_summary_fields(r, r.status)) for r in rows)
         return Page(items=items, total=total, page=paging.page, limit=paging.limit)

@@ -56,18 +56,28 @@ def create_indexes(database: pw.Database) -> None:
             )
 
 
-def matching(model: type[models.BaseModel], account_id: str, term: str) -> pw.Expression:
-    """Rows of ``model`` in account ``account_id`` whose search text contains ``term`` (already casefolded).
+def _is_sqlite() -> bool:
+    return isinstance(models.proxy.obj, pw.SqliteDatabase)
 
-    On SQLite the trigram index drives: the account test carries a unary ``+``, SQLite's documented way to keep
-    a term from choosing an index, as otherwise the planner (which has no statistics) walks every row of the
-    account and tests each against the candidates, a cost that grows with the books instead of with the matches.
+
+def within(model: type[models.BaseModel], account_id: str) -> pw.Expression:
+    """Rows of ``model`` in account ``account_id``, as a check that never chooses the index on SQLite.
+
+    For queries that another index drives (a search's candidates). SQLite's planner has no statistics and would
+    otherwise walk every row of the account and test each against the candidates, a cost that grows with the
+    books instead of with the matches; a unary ``+`` is SQLite's documented way to keep a term from an index.
     """
-    mine = model.account == account_id
+    if not _is_sqlite():
+        return model.account == account_id
+    return pw.Expression(pw.NodeList((pw.SQL("+"), model.account), glue=""), pw.OP.EQ, account_id)
+
+
+def matching(model: type[models.BaseModel], account_id: str, term: str) -> pw.Expression:
+    """Rows of ``model`` in account ``account_id`` whose search text contains ``term`` (already casefolded);
+    on SQLite the trigram index drives."""
     exact = model.search.contains(term)
-    if len(term) < 3 or not isinstance(models.proxy.obj, pw.SqliteDatabase):
-        return mine & exact
+    if len(term) < 3 or not _is_sqlite():
+        return (model.account == account_id) & exact
     phrase = '"' + term.replace('"', '""') + '"'
     candidates = pw.SQL(f"(SELECT id FROM {_fts(model)} WHERE {_fts(model)} MATCH ?)", [phrase])
-    mine_unindexed = pw.Expression(pw.NodeList((pw.SQL("+"), model.account), glue=""), pw.OP.EQ, account_id)
-    return pw.Expression(model.id, pw.OP.IN, candidates) & mine_unindexed & exact
+    return pw.Expression(model.id, pw.OP.IN, candidates) & within(model, account_id) & exact

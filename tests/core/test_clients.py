@@ -134,7 +134,7 @@ def test_sqlite_search_is_driven_by_the_trigram_index_not_by_the_accounts_rows(b
     books.clients.create({"name": "Northwind Traders"})
     sql, params = models.Client.select().where(matching(models.Client, books.account_id, "wind")).sql()
     plan = [row[-1] for row in ci.database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()]
-    assert "SCAN client_fts VIRTUAL TABLE INDEX 0:M2" in plan
+    assert any(step.startswith("SCAN client_fts VIRTUAL TABLE INDEX 0:M") for step in plan), plan
     assert "SEARCH t1 USING INDEX sqlite_autoindex_client_1 (id=?)" in plan
     assert not any("account_id" in step for step in plan), plan
 

@@ -18,8 +18,10 @@ def columns(database: pw.Database) -> dict[str, list[str]]:
     return {t: sorted(c.name for c in database.get_columns(t)) for t in sorted(database.get_tables())}
 
 
-def indexes(database: pw.Database) -> set[tuple[str, tuple[str, ...], bool]]:
-    return {(i.table, tuple(i.columns), i.unique) for t in database.get_tables() for i in database.get_indexes(t)}
+def indexes(database: pw.Database) -> list[tuple[str, str, tuple[str, ...], bool]]:
+    return sorted(
+        (i.table, i.name, tuple(i.columns), i.unique) for t in database.get_tables() for i in database.get_indexes(t)
+    )
 
 
 def build_version_1(target: str) -> None:

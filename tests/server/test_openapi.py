@@ -1,6 +1,7 @@
 """The OpenAPI document describes the live server truthfully: schemathesis finds no 500 and no response that
 breaks the document."""
 
+import json
 import os
 import re
 import subprocess
@@ -44,15 +45,12 @@ def real_ids_config(clients: list[str], invoices: list[str]) -> str:
     """A schemathesis config that draws path ids and the invoice body's ``clientId`` from real ids half the time
     (DELETE aside, so that the real ids live through the run)."""
 
-    def values(ids: list[str]) -> str:
-        return "[" + ", ".join(f'"{i}"' for i in ids) + "]"
-
     return f"""
 [dictionaries.clients]
-values = {values(clients)}
+values = {json.dumps(clients)}
 
 [dictionaries.invoices]
-values = {values(invoices)}
+values = {json.dumps(invoices)}
 
 [[operations]]
 include-path-regex = "^/api/v1/clients/"
