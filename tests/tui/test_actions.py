@@ -4,8 +4,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from cleverinvo.core import Status
+from cleverinvo.tui.screens.base import LOADING_DELAY
 from cleverinvo.tui.screens.clients import ClientsScreen
 from cleverinvo.tui.screens.dashboard import DashboardScreen
 from cleverinvo.tui.screens.help import HelpScreen
@@ -91,6 +93,21 @@ async def test_paging_through_many_invoices_and_searching(app, books, client):
         await settle(pilot)
         assert [r[0] for r in table_rows(screen.table)] == [f"INV-{n:04d}" for n in range(119, 109, -1)]
         assert screen.page_number == 1
+
+
+async def test_typing_fast_leaves_no_loading_indicator_behind(app, books):
+    books.clients.create({"name": "Northwind"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        search = screen.query_one("#search", Input)
+        for typed in ("w", "wi", "win", "wind"):  # keys as fast as a terminal sends them: each search supersedes
+            search.value = typed
+        await settle(pilot)
+        await pilot.pause(LOADING_DELAY * 3)  # past the moment a superseded search would have shown its indicator
+        assert not screen.table.loading
+        assert [r[0] for r in table_rows(screen.table)] == ["Northwind"]
 
 
 async def test_edit_a_draft_then_sent_invoices_cannot_be_edited(app, books, client):

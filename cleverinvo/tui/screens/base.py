@@ -50,14 +50,21 @@ class CoreScreen(Screen[ScreenResult]):
         app = self.app
         # The loading indicator shows only when the work is slow enough to be seen, so quick work does not
         # flicker. It takes the focus from what it covers; the focus is given back when the work is done.
+        # A superseded run never shows the indicator: the run that replaced it owns it (and clears it).
         focused = app.focused if busy is not None and busy.has_focus_within else None
-        timer = self.set_timer(LOADING_DELAY, partial(setattr, busy, "loading", True)) if busy is not None else None
+
+        def show_loading() -> None:
+            if busy is not None and not worker.is_cancelled:
+                busy.loading = True
+
+        timer = self.set_timer(LOADING_DELAY, show_loading) if busy is not None else None
 
         def finish(callback: Callable[[], object]) -> None:
+            if timer is not None:
+                timer.stop()
             if worker.is_cancelled:
                 return
-            if timer is not None and busy is not None:
-                timer.stop()
+            if busy is not None:
                 busy.loading = False
             if focused is not None and focused.is_attached and app.focused is not focused:
                 focused.focus()
