@@ -15,7 +15,7 @@ from click.core import ParameterSource
 
 import cleverinvo.core
 from cleverinvo import __version__
-from cleverinvo.core import DB_ENV_VAR, CleverInvoError
+from cleverinvo.core import DB_ENV_VAR, Books, CleverInvoError
 from cleverinvo.core.clock import iso_timestamp
 from cleverinvo.core.records import Plan
 
@@ -110,9 +110,7 @@ def keys() -> None:
 @friendly_errors
 def keys_create(account: str, label: str | None) -> None:
     """Create an API key. The key is printed once, alone on the last line."""
-    ci = _open()
-    books = ci.books(ci.accounts.get_or_create(account).name)
-    made = books.keys.create(label)
+    made = Books(_open().accounts.get_or_create(account)).keys.create(label)
     click.echo(f"Created API key {made.info.prefix}… for account {account}. Store it now; it is not shown again:")
     click.echo(made.key)
 

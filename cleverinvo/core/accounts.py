@@ -205,6 +205,5 @@ class Settings:
             with transaction():
                 models.Account.update(changes).where(models.Account.id == self.account_id).execute()
                 if any(field.name.startswith("seller_") or field.name == "paper_size" for field in changes):
-                    shown = models.Invoice.select(models.Invoice.id).where(models.Invoice.account == self.account_id)
-                    models.InvoicePdf.delete().where(models.InvoicePdf.invoice.in_(shown)).execute()  # now stale
+                    models.InvoicePdf.forget(models.Invoice.account == self.account_id)
         return self.get()

@@ -107,8 +107,7 @@ class Clients:
             row.updated_at = clock.now()
             row.save()
             if {column.name for column in values} & {"name", "email", "address", "tax_id"}:
-                shown = models.Invoice.select(models.Invoice.id).where(models.Invoice.client == row.id)
-                models.InvoicePdf.delete().where(models.InvoicePdf.invoice.in_(shown)).execute()  # now stale
+                models.InvoicePdf.forget(models.Invoice.client == row.id)
         return to_record(row)
 
     def archive(self, client_id: str) -> Client:

@@ -335,7 +335,7 @@ class Invoices:
 
     def _editable_row(self, invoice_id: str) -> models.Invoice:
         row = self._row(invoice_id)
-        if row.status != Status.DRAFT.value:
+        if not Status(row.status).editable:
             raise Conflict(f"Only DRAFT invoices can be modified; {row.number} is {row.status}")
         return row
 

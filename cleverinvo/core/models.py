@@ -164,6 +164,11 @@ class InvoicePdf(BaseModel):
     data = pw.BlobField()
     rendered_at = pw.DateTimeField()
 
+    @classmethod
+    def forget(cls, shown: pw.Expression) -> None:
+        """Drop the stored PDFs of the invoices where ``shown`` holds: what they print has changed."""
+        cls.delete().where(cls.invoice.in_(Invoice.select(Invoice.id).where(shown))).execute()
+
 
 class IdempotencyRecord(BaseModel):
     """The first response to a POST sent with an ``Idempotency-Key``, kept for replay; ``status`` is empty

@@ -27,6 +27,16 @@ class Status(StrEnum):
     PAID = "PAID"
     OVERDUE = "OVERDUE"
 
+    @property
+    def editable(self) -> bool:
+        """Only a DRAFT can be changed or sent."""
+        return self is Status.DRAFT
+
+    @property
+    def payable(self) -> bool:
+        """A payment can be recorded from the moment the invoice is sent until it is paid."""
+        return self not in (Status.DRAFT, Status.PAID)
+
 
 class PaperSize(StrEnum):
     A4 = "A4"

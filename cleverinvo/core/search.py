@@ -22,8 +22,8 @@ def _fts(model: type[models.BaseModel]) -> str:
     return f"{model._meta.table_name}_fts"
 
 
-def _sqlite_statements(table: str) -> list[str]:
-    fts = f"{table}_fts"
+def _sqlite_statements(model: type[models.BaseModel]) -> list[str]:
+    table, fts = model._meta.table_name, _fts(model)
     insert = f"INSERT INTO {fts} (rowid, search, id) VALUES (new.rowid, new.search, new.id);"
     delete = f"DELETE FROM {fts} WHERE rowid = old.rowid;"
     return [
@@ -40,7 +40,7 @@ def create_indexes(database: pw.Database) -> None:
     """Build the search indexes (a fresh database, or the migration that introduces them)."""
     if isinstance(database, pw.SqliteDatabase):
         for model in SEARCHABLE:
-            for statement in _sqlite_statements(model._meta.table_name):
+            for statement in _sqlite_statements(model):
                 database.execute_sql(statement)
     elif isinstance(database, pw.PostgresqlDatabase):
         try:

@@ -23,7 +23,7 @@ from cleverinvo.core import (
     ValidationError,
 )
 from cleverinvo.core.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
-from cleverinvo.server.jsonio import BodyTooLarge, error
+from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, error
 from cleverinvo.server.middleware import AccessLogMiddleware, ApiKeyMiddleware
 from cleverinvo.server.routes import routes
 from cleverinvo.server.run import RATE_STATE_VAR
@@ -55,7 +55,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def too_large(request: Request, exc: Exception) -> Response:
-    return error(413, "Request body too large: the limit is 1 MiB")
+    return error(413, f"Request body too large: the limit is {MAX_BODY_BYTES // 2**20} MiB")
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -83,7 +83,7 @@ def create_app(db: str | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.ci = cleverinvo.core.open(db or os.environ.get("CLEVERINVO_DB"))
+        app.state.ci = cleverinvo.core.open(db)
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleverinvo.core import AuthenticationError, CleverInvo
 from cleverinvo.core.ratelimit import Limiter, RateDecision
+from cleverinvo.core.records import KeyIdentity
 from cleverinvo.server.jsonio import error
 
 access_log = logging.getLogger("cleverinvo.access")
@@ -77,15 +78,21 @@ class ApiKeyMiddleware:
         if not header:
             await error(401, "Missing API key: send Authorization: Bearer cinv_…")(scope, receive, send)
             return
+        if scheme.lower() != "bearer":
+            await error(401, "Invalid API key")(scope, receive, send)
+            return
+
+        def admit() -> tuple[KeyIdentity, RateDecision]:
+            """Verify the key and spend its token, in a worker thread: both may wait on the database."""
+            identity = ci.verify_key(key.strip())
+            return identity, self.limiter.take(identity.key_id)
+
         try:
-            if scheme.lower() != "bearer":
-                raise AuthenticationError("Invalid API key")
-            identity = await run_in_threadpool(ci.verify_key, key.strip())
+            identity, decision = await run_in_threadpool(admit)
         except AuthenticationError as exc:
             await error(401, exc.message)(scope, receive, send)
             return
         scope.setdefault("state", {})["identity"] = identity
-        decision = self.limiter.take(identity.key_id)
         headers = rate_headers(decision)
         if not decision.allowed:
             headers["Retry-After"] = str(decision.retry_after)

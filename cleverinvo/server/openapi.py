@@ -6,7 +6,9 @@ from typing import Any
 from cleverinvo import __version__
 from cleverinvo.core.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
 from cleverinvo.core.paging import MAX_LIMIT, MAX_SEARCH
+from cleverinvo.core.ratelimit import LIMIT
 from cleverinvo.core.records import Status
+from cleverinvo.server.jsonio import MAX_BODY_BYTES
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -204,9 +206,9 @@ ERRORS = {
     "404": "No such resource in this account",
     "409": "A taken invoice number, a change to an invoice that is no longer a DRAFT, or a retry while the "
     "first request with its Idempotency-Key still runs",
-    "413": "Request body over 1 MiB",
+    "413": f"Request body over {MAX_BODY_BYTES // 2**20} MiB",
     "422": "An Idempotency-Key reused with a different request",
-    "429": "Rate limit exceeded (120 requests per minute per key); see Retry-After",
+    "429": f"Rate limit exceeded ({LIMIT} requests per minute per key); see Retry-After",
     "500": "Unexpected failure",
 }
 RATE_HEADERS = {

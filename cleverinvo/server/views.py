@@ -101,9 +101,9 @@ def list_params(request: Request, *extra: str) -> dict[str, Any]:
     return params
 
 
-def _pdf_later(request: Request, invoice_id: str) -> BackgroundTask:
+def _pdf_later(books: Books, invoice_id: str) -> BackgroundTask:
     """Render the PDF right after the response is sent, so a download finds it ready."""
-    return BackgroundTask(books(request).documents.refresh, invoice_id)
+    return BackgroundTask(books.documents.refresh, invoice_id)
 
 
 def health(request: Request, _body: None) -> Response:
@@ -138,8 +138,9 @@ def list_invoices(request: Request, _body: None) -> Response:
 
 
 def create_invoice(request: Request, body: Any) -> Response:
-    made = books(request).invoices.create(body)
-    return JSONResponse({"data": render.invoice(made)}, status_code=201, background=_pdf_later(request, made.id))
+    mine = books(request)
+    made = mine.invoices.create(body)
+    return JSONResponse({"data": render.invoice(made)}, status_code=201, background=_pdf_later(mine, made.id))
 
 
 def get_invoice(request: Request, _body: None) -> Response:
@@ -147,8 +148,9 @@ def get_invoice(request: Request, _body: None) -> Response:
 
 
 def update_invoice(request: Request, body: Any) -> Response:
-    changed = books(request).invoices.update(request.path_params["id"], body)
-    return JSONResponse({"data": render.invoice(changed)}, background=_pdf_later(request, changed.id))
+    mine = books(request)
+    changed = mine.invoices.update(request.path_params["id"], body)
+    return JSONResponse({"data": render.invoice(changed)}, background=_pdf_later(mine, changed.id))
 
 
 def delete_invoice(request: Request, _body: None) -> Response:
@@ -170,8 +172,9 @@ def attachment(filename: str) -> str:
 
 
 def send_invoice(request: Request, body: Any) -> Response:
-    sent = books(request).invoices.send(request.path_params["id"], body)
-    return JSONResponse({"data": render.invoice(sent)}, background=_pdf_later(request, sent.id))
+    mine = books(request)
+    sent = mine.invoices.send(request.path_params["id"], body)
+    return JSONResponse({"data": render.invoice(sent)}, background=_pdf_later(mine, sent.id))
 
 
 def list_payments(request: Request, _body: None) -> Response:
@@ -181,9 +184,9 @@ def list_payments(request: Request, _body: None) -> Response:
 
 
 def record_payment(request: Request, body: Any) -> Response:
-    invoice_id = request.path_params["id"]
-    made = books(request).invoices.record_payment(invoice_id, body)
-    return JSONResponse({"data": render.payment(made)}, status_code=201, background=_pdf_later(request, invoice_id))
+    invoice_id, mine = request.path_params["id"], books(request)
+    made = mine.invoices.record_payment(invoice_id, body)
+    return JSONResponse({"data": render.payment(made)}, status_code=201, background=_pdf_later(mine, invoice_id))
 
 
 def openapi(request: Request, _body: None) -> Response:

@@ -64,11 +64,11 @@ class Styles:
 
 def render_invoice(invoice: Invoice, account: Account) -> bytes:
     """The invoice as PDF bytes, on the account's paper size, with its metadata (title = invoice number)."""
-    seller = account.seller.name or account.name
     with borb_setup.new_document() as pdf:
-        for page in _InvoiceLayout(invoice, account, Styles.of(pdf.regular, pdf.bold)).pages():
+        layout = _InvoiceLayout(invoice, account, Styles.of(pdf.regular, pdf.bold))
+        for page in layout.pages():
             pdf.document.append_page(page)
-        return pdf.finish(title=invoice.number, author=seller, created=clock.now())
+        return pdf.finish(title=invoice.number, author=layout.seller, created=clock.now())
 
 
 def _space(height: float) -> Block:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cleverinvo.core.records import Dashboard, Status
-from cleverinvo.tui.format import STATUS_LABELS, STATUS_STYLES, amounts
+from cleverinvo.tui.format import amounts, status_text
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.widgets.tables import INVOICE_COLUMNS, add_columns, invoice_row
 
@@ -54,9 +54,7 @@ class DashboardScreen(CoreScreen[None]):
         self.query_one("#owed", Static).update(amounts(dashboard.owed))
         self.query_one("#overdue", Static).update(amounts(dashboard.overdue))
         self.query_one("#paid", Static).update(amounts(dashboard.paid_this_month))
-        counts = Text(" · ").join(
-            Text.assemble((STATUS_LABELS[s], STATUS_STYLES[s]), f" {dashboard.counts.get(s, 0)}") for s in Status
-        )
+        counts = Text(" · ").join(Text.assemble(status_text(s), f" {dashboard.counts.get(s, 0)}") for s in Status)
         self.query_one("#counts", Static).update(counts if dashboard.counts else Text.from_markup(WELCOME))
         table: DataTable[Any] = self.query_one("#recent", DataTable)
         table.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,12 +23,12 @@ from cleverinvo.tui.widgets.totals import TotalsPanel
 
 LINE_COLUMNS = (("Description", 30), ("Qty", 6), ("Unit price", 12), ("Tax", 6), ("Amount", 14))
 PAYMENT_COLUMNS = (("Paid on", 10), ("Amount", 12), ("Method", 10))
-# Actions and the statuses that allow them.
-ALLOWED: dict[str, frozenset[Status]] = {
-    "edit": frozenset({Status.DRAFT}),
-    "delete": frozenset({Status.DRAFT}),
-    "mark_sent": frozenset({Status.DRAFT}),
-    "payment": frozenset({Status.SENT, Status.VIEWED, Status.PARTIALLY_PAID, Status.OVERDUE}),
+# Actions and the core's rule of the statuses that allow them (the TUI deletes drafts only, as it edits them).
+ALLOWED: dict[str, Callable[[Status], bool]] = {
+    "edit": lambda status: status.editable,
+    "delete": lambda status: status.editable,
+    "mark_sent": lambda status: status.editable,
+    "payment": lambda status: status.payable,
 }
 
 
@@ -96,7 +97,7 @@ class InvoiceDetailScreen(CoreScreen[None]):
                 Text(rate(li.tax_rate), justify="right"),
                 Text(money(li.amount, cur), justify="right"),
             )
-        self.show_payments(invoice.payments, invoice)
+        self.show_payments(invoice)
         extra = [("Paid", invoice.amount_paid), ("Due", invoice.amount_due)] if invoice.status != Status.DRAFT else []
         self.query_one(TotalsPanel).show(invoice, cur, extra)
         texts = (("Notes", invoice.notes), ("Terms", invoice.terms))
@@ -109,17 +110,17 @@ class InvoiceDetailScreen(CoreScreen[None]):
         documents = self.books.documents
         self.run_core(lambda: documents.refresh(invoice_id), lambda _: None, group="pdf")
 
-    def show_payments(self, payments: tuple[Payment, ...], invoice: Invoice) -> None:
+    def show_payments(self, invoice: Invoice) -> None:
         table: DataTable[Any] = self.query_one("#detail-payments", DataTable)
         table.clear()
-        for payment in payments:
+        for payment in invoice.payments:
             table.add_row(
                 day(payment.date), Text(money(payment.amount, invoice.currency), justify="right"), payment.method or ""
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ALLOWED:
-            return self.invoice is not None and self.invoice.status in ALLOWED[action]
+            return self.invoice is not None and ALLOWED[action](self.invoice.status)
         if action in ("export", "duplicate"):
             return self.invoice is not None
         return True
