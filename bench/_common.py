@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from cleverinvo.core import Books  # noqa: E402
-from cleverinvo.core.db import transaction  # noqa: E402
+from cleverinvo.core.storage.db import transaction  # noqa: E402
 from tests.server.helpers import CLI, Server, free_port, run_cli  # noqa: E402
 
 HIGH_RATE_LIMIT = "100000000"  # the operator setting that takes the per-key limit out of the way of a bench

@@ -48,7 +48,7 @@ from bench._common import (
     table,
     wait_ready,
 )
-from cleverinvo.core import models
+from cleverinvo.core.storage import models
 from tests.server.helpers import free_port
 
 ACCOUNT = "bench"

@@ -6,7 +6,7 @@
 
 Each creation is ``books.invoices.create(...)`` on its own, so one transaction per invoice, as the core does
 for every caller. The books are grown to each size (one client per ten invoices: 10,000 clients at 100,000
-invoices) through the same library calls, batched inside ``cleverinvo.core.db.transaction()`` to seed fast.
+invoices) through the same library calls, batched inside ``cleverinvo.core.storage.db.transaction()`` to seed fast.
 Figures are medians (and p95) of repeated calls, and the growth ratio compares the largest size with the
 smallest, measured in the same run. The query plans show whether the list and search queries use an index.
 """
@@ -31,7 +31,7 @@ import peewee as pw
 import cleverinvo.core
 from bench._common import invoice_body, median, percentile, seed, table, timed
 from cleverinvo.core import Books
-from cleverinvo.core.models import proxy
+from cleverinvo.core.storage.models import proxy
 
 # One client's name and id; client 7 exists at every size (at least ten clients).
 CLIENT_NAME = "Client 00007"

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from cleverinvo.core.billing.totals import LineInput, compute_totals
 from cleverinvo.core.money import currency, format_money, format_quantity
 from cleverinvo.core.pdf import render_invoice
 from cleverinvo.core.records import (
@@ -32,7 +33,6 @@ from cleverinvo.core.records import (
     SellerProfile,
     Status,
 )
-from cleverinvo.core.totals import LineInput, compute_totals
 
 SERVICES = (
     ("Web development: checkout flow, cart and payment provider integration", "40", "125.00", "10"),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import cleverinvo.core
-from cleverinvo.core.db import transaction
+from cleverinvo.core.storage.db import transaction
 from cleverinvo.tui.app import CleverInvoApp
 from cleverinvo.tui.screens.dashboard import DashboardScreen
 

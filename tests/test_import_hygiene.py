@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_importing_the_core_loads_no_shell_or_framework():
     code = (
-        "import sys, cleverinvo.core, cleverinvo.core.invoices, cleverinvo.core.reports\n"
+        "import sys, cleverinvo.core, cleverinvo.core.billing.invoices, cleverinvo.core.billing.reports\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'starlette', 'uvicorn'}"
         " or m.startswith(('cleverinvo.tui', 'cleverinvo.server', 'cleverinvo.cli')))\n"
         "print(bad)\n"

@@ -6,7 +6,6 @@
 >>> client = books.clients.create({"name": "Acme Corp"})
 """
 
-from cleverinvo.core.db import ENV_VAR as DB_ENV_VAR
 from cleverinvo.core.errors import (
     AuthenticationError,
     CleverInvoError,
@@ -18,6 +17,7 @@ from cleverinvo.core.errors import (
     ValidationError,
 )
 from cleverinvo.core.records import Plan, Status
+from cleverinvo.core.storage.db import ENV_VAR as DB_ENV_VAR
 from cleverinvo.core.store import Books, CleverInvo, open
 
 __all__ = [

@@ -9,13 +9,14 @@ from typing import Any
 
 import peewee as pw
 
-from cleverinvo.core import clock, models
-from cleverinvo.core.db import transaction
+from cleverinvo.core import clock
 from cleverinvo.core.errors import Conflict, LimitReached, NotFound, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import currency
 from cleverinvo.core.records import Account, PaperSize, Plan, SellerProfile
+from cleverinvo.core.storage import models
+from cleverinvo.core.storage.db import transaction
 
 DEFAULT_ACCOUNT = "default"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")

@@ -7,8 +7,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from cleverinvo.core.billing.totals import TaxLine
 from cleverinvo.core.money import Currency
-from cleverinvo.core.totals import TaxLine
 
 T = TypeVar("T")
 

@@ -4,14 +4,16 @@ import os
 
 import peewee as pw
 
-from cleverinvo.core import accounts, keys, reports
+from cleverinvo.core import accounts
+from cleverinvo.core.access import keys
+from cleverinvo.core.access.keys import Keys
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
+from cleverinvo.core.billing import reports
+from cleverinvo.core.billing.documents import Documents
+from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.clients import Clients
-from cleverinvo.core.db import open_database, transaction
-from cleverinvo.core.documents import Documents
-from cleverinvo.core.invoices import Invoices
-from cleverinvo.core.keys import Keys
 from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
+from cleverinvo.core.storage.db import open_database, transaction
 
 
 class Books:

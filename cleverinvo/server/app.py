@@ -22,7 +22,7 @@ from cleverinvo.core import (
     NotFound,
     ValidationError,
 )
-from cleverinvo.core.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
+from cleverinvo.core.access.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, error
 from cleverinvo.server.middleware import AccessLogMiddleware, ApiKeyMiddleware
 from cleverinvo.server.routes import routes

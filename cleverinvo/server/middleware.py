@@ -9,7 +9,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleverinvo.core import AuthenticationError, CleverInvo
-from cleverinvo.core.ratelimit import Limiter, RateDecision
+from cleverinvo.core.access.ratelimit import Limiter, RateDecision
 from cleverinvo.core.records import KeyIdentity
 from cleverinvo.server.jsonio import error
 

@@ -4,9 +4,9 @@ from functools import cache
 from typing import Any
 
 from cleverinvo import __version__
-from cleverinvo.core.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
+from cleverinvo.core.access.ratelimit import LIMIT
+from cleverinvo.core.billing.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
 from cleverinvo.core.paging import MAX_LIMIT, MAX_SEARCH
-from cleverinvo.core.ratelimit import LIMIT
 from cleverinvo.core.records import Status
 from cleverinvo.server.jsonio import MAX_BODY_BYTES
 

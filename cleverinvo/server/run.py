@@ -12,7 +12,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from cleverinvo.core import DB_ENV_VAR
-from cleverinvo.core.ratelimit import SharedRateLimiter
+from cleverinvo.core.access.ratelimit import SharedRateLimiter
 
 RATE_STATE_VAR = "CLEVERINVO_RATE_STATE"
 

@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cleverinvo.core import Books, ValidationError, idempotency
+from cleverinvo.core import Books, ValidationError
+from cleverinvo.core.access import idempotency
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
 

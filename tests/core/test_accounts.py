@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from cleverinvo.core import Conflict, LimitReached, NotFound, Plan, ValidationError, models
+from cleverinvo.core import Conflict, LimitReached, NotFound, Plan, ValidationError
+from cleverinvo.core.storage import models
 from tests.core.helpers import invoice_body
 
 

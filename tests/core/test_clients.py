@@ -128,8 +128,8 @@ def test_search_follows_renames_and_deletions_and_short_terms(books):
 
 @pytest.mark.sqlite_only
 def test_sqlite_search_is_driven_by_the_trigram_index_not_by_the_accounts_rows(books, ci):
-    from cleverinvo.core import models
-    from cleverinvo.core.search import matching
+    from cleverinvo.core.storage import models
+    from cleverinvo.core.storage.search import matching
 
     books.clients.create({"name": "Northwind Traders"})
     sql, params = models.Client.select().where(matching(models.Client, books.account_id, "wind")).sql()

@@ -2,7 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from cleverinvo.core import models
+from cleverinvo.core.storage import models
 from tests.core.helpers import invoice_body
 
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from cleverinvo.core import Conflict, NotFound, Status, ValidationError, clock, models
+from cleverinvo.core import Conflict, NotFound, Status, ValidationError, clock
+from cleverinvo.core.storage import models
 from tests.core.helpers import invoice_body, line
 
 D = Decimal
@@ -190,7 +191,7 @@ def test_duplicate_makes_a_new_draft_with_the_same_lines(books, client):
 
 
 def test_preview_totals_computes_without_saving(books, client):
-    from cleverinvo.core.invoices import preview_totals
+    from cleverinvo.core.billing.invoices import preview_totals
 
     totals = preview_totals("USD", [line(taxRate=10), line("x", 1, "0.10")])
     assert totals.total == D("5500.10")

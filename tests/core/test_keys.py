@@ -2,7 +2,9 @@
 
 import pytest
 
-from cleverinvo.core import AuthenticationError, NotFound, keys, models
+from cleverinvo.core import AuthenticationError, NotFound
+from cleverinvo.core.access import keys
+from cleverinvo.core.storage import models
 
 
 def test_a_key_is_shown_once_and_stored_only_as_a_hash(books):

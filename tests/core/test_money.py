@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleverinvo.core import ValidationError
+from cleverinvo.core.billing.totals import LineInput, compute_totals
 from cleverinvo.core.money import currency, format_money, format_quantity, from_minor, parse_decimal, to_minor
-from cleverinvo.core.totals import LineInput, compute_totals
 
 D = Decimal
 

@@ -10,10 +10,11 @@ from decimal import Decimal
 import pypdf
 import pytest
 
-from cleverinvo.core import Books, CleverInvo, NotFound, models
+from cleverinvo.core import Books, CleverInvo, NotFound
 from cleverinvo.core.money import format_money
 from cleverinvo.core.pdf import render_invoice
 from cleverinvo.core.records import Client, Invoice
+from cleverinvo.core.storage import models
 from tests.core.helpers import invoice_body, line
 
 NAME = "Zoë Ørsted – Łódź"
@@ -193,7 +194,7 @@ def test_the_stored_pdf_is_never_stale(books: Books, client: Client) -> None:
 def test_refresh_renders_once_and_never_stores_an_older_version_over_a_newer(
     books: Books, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cleverinvo.core import documents
+    from cleverinvo.core.billing import documents
 
     created = books.invoices.create(invoice_body(client.id, line("Version one")))
     renders: list[int] = []
@@ -261,7 +262,7 @@ def test_changed_seller_or_client_details_are_never_served_stale(books: Books, c
 def test_a_client_change_during_a_background_render_is_not_stored_stale(
     books: Books, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cleverinvo.core import documents
+    from cleverinvo.core.billing import documents
 
     created = books.invoices.create(invoice_body(client.id))
 

@@ -1,6 +1,6 @@
 """The per-key limit: 120 requests in any 60 seconds, with honest Retry-After and reset figures."""
 
-from cleverinvo.core.ratelimit import RateLimiter, SharedRateLimiter
+from cleverinvo.core.access.ratelimit import RateLimiter, SharedRateLimiter
 
 
 class FakeClock:

@@ -8,7 +8,8 @@ import pytest
 from playhouse.migrate import SchemaMigrator, migrate
 
 import cleverinvo.core
-from cleverinvo.core import SchemaError, db, models
+from cleverinvo.core import SchemaError
+from cleverinvo.core.storage import db, models
 from tests.conftest import new_database
 
 V1_SQL = Path(__file__).parent / "data" / "schema_v1.sql"

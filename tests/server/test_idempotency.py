@@ -4,7 +4,7 @@ still running is 409, a failed request can be retried, and no header behaves as 
 import json
 
 import cleverinvo.core
-from cleverinvo.core import idempotency
+from cleverinvo.core.access import idempotency
 from tests.server.helpers import JSON, make_client
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cleverinvo.core import keys
+from cleverinvo.core.access import keys
 from cleverinvo.tui.screens import dialogs
 from tests.tui.helpers import seed, settle, type_text
 

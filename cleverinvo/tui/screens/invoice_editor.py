@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from cleverinvo.core import CleverInvoError, ValidationError
-from cleverinvo.core.invoices import preview_totals
+from cleverinvo.core.billing.invoices import preview_totals
 from cleverinvo.core.money import currency, format_quantity
 from cleverinvo.core.records import Account, Client, Invoice
 from cleverinvo.tui.format import money, plain_number

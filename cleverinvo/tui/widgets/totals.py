@@ -7,8 +7,8 @@ from typing import Protocol
 from rich.table import Table
 from textual.widgets import Static
 
+from cleverinvo.core.billing.totals import TaxLine
 from cleverinvo.core.money import Currency
-from cleverinvo.core.totals import TaxLine
 from cleverinvo.tui.format import money, rate
 
 

@@ -16,11 +16,12 @@ import time
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from cleverinvo.core import clock, models
-from cleverinvo.core.db import transaction
+from cleverinvo.core import clock
 from cleverinvo.core.errors import AuthenticationError, NotFound
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.records import ApiKeyInfo, KeyIdentity, NewApiKey
+from cleverinvo.core.storage import models
+from cleverinvo.core.storage.db import transaction
 
 KEY_PREFIX = "cinv_"
 PREFIX_LENGTH = 12

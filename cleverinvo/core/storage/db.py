@@ -15,9 +15,9 @@ from platformdirs import user_data_path
 from playhouse.db_url import connect as connect_url
 from playhouse.migrate import SchemaMigrator, migrate
 
-from cleverinvo.core import search
 from cleverinvo.core.errors import SchemaError
-from cleverinvo.core.models import MODELS, Account, IdempotencyRecord, InvoicePdf, SchemaVersion, proxy
+from cleverinvo.core.storage import search
+from cleverinvo.core.storage.models import MODELS, Account, IdempotencyRecord, InvoicePdf, SchemaVersion, proxy
 
 ENV_VAR = "CLEVERINVO_DB"
 SQLITE_PRAGMAS = {

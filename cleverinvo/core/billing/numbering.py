@@ -1,6 +1,6 @@
 """Invoice numbers: the account's prefix and zero-padded counter, unique within the account and gapless."""
 
-from cleverinvo.core import models
+from cleverinvo.core.storage import models
 
 
 def format_number(prefix: str, width: int, number: int) -> str:

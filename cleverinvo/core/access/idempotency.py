@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from cleverinvo.core import clock, models
-from cleverinvo.core.db import transaction
+from cleverinvo.core import clock
 from cleverinvo.core.errors import Conflict, IdempotencyMismatch, ValidationError
+from cleverinvo.core.storage import models
+from cleverinvo.core.storage.db import transaction
 
 RETENTION = dt.timedelta(hours=24)
 ABANDONED_AFTER = dt.timedelta(minutes=5)

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from cleverinvo.core import clock, models
+from cleverinvo.core import clock
 from cleverinvo.core.accounts import Settings
-from cleverinvo.core.db import transaction
+from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.errors import NotFound
-from cleverinvo.core.invoices import Invoices
 from cleverinvo.core.pdf import render_invoice
 from cleverinvo.core.records import Invoice
+from cleverinvo.core.storage import models
+from cleverinvo.core.storage.db import transaction
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,17 +16,19 @@ from typing import Any
 
 import peewee as pw
 
-from cleverinvo.core import accounts, clock, models, numbering
+from cleverinvo.core import accounts, clock
+from cleverinvo.core.billing import numbering
+from cleverinvo.core.billing.totals import LineInput, Totals, compute_totals
 from cleverinvo.core.clients import Clients
-from cleverinvo.core.db import transaction
 from cleverinvo.core.errors import Conflict, NotFound, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
 from cleverinvo.core.paging import Paging, search_key
 from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, LineItem, Page, Payment, Status
-from cleverinvo.core.search import matching, within
-from cleverinvo.core.totals import LineInput, Totals, compute_totals
+from cleverinvo.core.storage import models
+from cleverinvo.core.storage.db import transaction
+from cleverinvo.core.storage.search import matching, within
 
 INVOICE_FIELDS = (
     "clientId",

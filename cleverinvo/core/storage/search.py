@@ -12,7 +12,7 @@ import logging
 
 import peewee as pw
 
-from cleverinvo.core import models
+from cleverinvo.core.storage import models
 
 log = logging.getLogger(__name__)
 SEARCHABLE: tuple[type[models.BaseModel], ...] = (models.Client, models.Invoice)

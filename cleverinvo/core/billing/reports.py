@@ -4,10 +4,11 @@ from decimal import Decimal
 
 import peewee as pw
 
-from cleverinvo.core import clock, models
-from cleverinvo.core.invoices import Invoices, status_sql
+from cleverinvo.core import clock
+from cleverinvo.core.billing.invoices import Invoices, status_sql
 from cleverinvo.core.money import currency, from_minor
 from cleverinvo.core.records import Dashboard, Status
+from cleverinvo.core.storage import models
 
 
 def _by_currency(query: pw.ModelSelect) -> dict[str, Decimal]:

@@ -1,0 +1,1 @@
+"""The database: opening and migrating it, the models, the search index."""
