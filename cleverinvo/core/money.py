@@ -91,13 +91,14 @@ def from_minor(minor: int, cur: Currency) -> Decimal:
 _ALPHA_EDGE = re.compile(r"^([A-Z]{3})(?=[\d\-−])|(?<=\d)([A-Z]{3})$")
 
 
-def format_money(value: Decimal, cur: Currency, locale: str = "en_US") -> str:
-    """``$5,500.00``, ``¥3,669``, ``KWD 1.235``: the amount in the locale's pattern with the currency's places.
+def format_money(value: Decimal, cur: Currency, locale: str = "en_US", *, all_places: bool = False) -> str:
+    """``$5,500.00``, ``¥3,669``, ``KWD 1.235``: the amount in the locale's pattern with the currency's places;
+    with ``all_places``, places beyond the currency's are kept (a unit price of ``$33.335``).
 
     CLDR puts a space between a letter-code symbol and its digits ("currency spacing"); Babel does not, so
     the space is added here.
     """
-    text = format_currency(value, cur.code, locale=locale, currency_digits=True)
+    text = format_currency(value, cur.code, locale=locale, currency_digits=True, decimal_quantization=not all_places)
     return _ALPHA_EDGE.sub(lambda m: f"{m.group(1)}\u00a0" if m.group(1) else f"\u00a0{m.group(2)}", text)
 
 

@@ -1,16 +1,15 @@
 """The invoice as a PDF: a pure function of the invoice and its account, no database inside."""
 
-import datetime as dt
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.dates import format_date
 from borb.pdf import Font, HexColor, Page
 
 from cleverinvo.core import clock
-from cleverinvo.core.money import format_money, format_quantity
+from cleverinvo.core.i18n.catalogs import N_
+from cleverinvo.core.i18n.locales import DocumentLocale, document_locale
 from cleverinvo.core.pdf import borb_setup
 from cleverinvo.core.pdf.layout import Align, Block, Canvas, Frame, Style, paginate, wrap
 from cleverinvo.core.records import Account, Invoice, LineItem, PaperSize
@@ -30,7 +29,7 @@ RULE = HexColor("D9DEE5")
 WHITE = HexColor("FFFFFF")
 
 # Columns right of the description: title and width in points; their contents are right-aligned.
-NUMBER_COLUMNS = (("Qty", 50), ("Unit price", 84), ("Tax", 46), ("Amount", 90))
+NUMBER_COLUMNS = ((N_("Qty"), 50), (N_("Unit price"), 84), (N_("Tax"), 46), (N_("Amount"), 90))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +74,6 @@ def _space(height: float) -> Block:
     return Block(height, lambda _canvas, _top: None)
 
 
-def _date(day: dt.date) -> str:
-    return format_date(day, "medium", locale="en_US")
-
-
-def _rate(rate: Decimal) -> str:
-    return f"{format_quantity(rate)}%"
-
-
 def _lines(*parts: str | None) -> list[str]:
     """Non-empty parts, each split at its own line breaks."""
     return [line.strip() for part in parts if part for line in part.splitlines() if line.strip()]
@@ -95,6 +86,7 @@ class _InvoiceLayout:
         self.invoice = invoice
         self.account = account
         self.s = styles
+        self.words: DocumentLocale = document_locale("en")
         self.width, self.height = PAGE_SIZES[account.paper_size]
         self.left = MARGIN
         self.right = self.width - MARGIN
@@ -109,9 +101,9 @@ class _InvoiceLayout:
     def _figures(self, item: LineItem) -> tuple[str, ...]:
         """What the number columns show for ``item``."""
         return (
-            format_quantity(item.quantity),
-            self.money(item.unit_price),
-            _rate(item.tax_rate),
+            self.words.quantity(item.quantity),
+            self.words.price(item.unit_price, self.invoice.currency),
+            self.words.percent(item.tax_rate),
             self.money(item.amount),
         )
 
@@ -121,13 +113,15 @@ class _InvoiceLayout:
         s = self.s
         widths = []
         for index, (title, usual) in enumerate(NUMBER_COLUMNS):
-            widest = max([s.table_head.width(title), *(s.body.width(f[index]) for f in self.figures)])
+            widest = max(
+                [s.table_head.width(self.words.gettext(title)), *(s.body.width(f[index]) for f in self.figures)]
+            )
             widths.append(max(usual, widest + 2 * PAD))
         room = (self.right - self.left) * 0.6
         return widths if sum(widths) <= room else [w * room / sum(widths) for w in widths]
 
     def money(self, value: Decimal) -> str:
-        return format_money(value, self.invoice.currency)
+        return self.words.money(value, self.invoice.currency)
 
     # Pages --------------------------------------------------------------------------------------------------
 
@@ -153,7 +147,7 @@ class _InvoiceLayout:
 
     def _running_head(self, canvas: Canvas, top: float) -> None:
         s = self.s
-        title = f"Invoice {self.invoice.number}"
+        title = f"{self.words.gettext('Invoice')} {self.invoice.number}"
         room = self.right - self.left - 24
         if s.bold.width(title) + s.muted.width(self.seller) <= room:
             canvas.text(self.right, top - 10, self.seller, s.muted, Align.RIGHT)
@@ -162,7 +156,7 @@ class _InvoiceLayout:
 
     def _footer(self, canvas: Canvas, number: int, count: int) -> None:
         s = self.s
-        page = f"Page {number} of {count}"
+        page = self.words.gettext("Page {page} of {pages}").format(page=number, pages=count)
         room = self.right - self.left - s.small.width(page) - 24
         label = f"{self.invoice.number} · {self.seller}"
         if s.small.width(label) > room:
@@ -183,15 +177,16 @@ class _InvoiceLayout:
             line for part in _lines(seller.address, seller.email, seller.phone) for line in wrap(part, s.muted, half)
         ]
         if seller.tax_id:
-            seller_lines += wrap(f"Tax ID: {seller.tax_id}", s.muted, half)
+            seller_lines += wrap(self.words.gettext("VAT ID: {id}").format(id=seller.tax_id), s.muted, half)
         facts_width = 190
-        value_width = facts_width - s.muted.width("Invoice number") - 12
+        labels = [self.words.gettext(label) for label in ("Invoice number", "Issue date", "Due date")]
+        value_width = facts_width - max(s.muted.width(label) for label in labels) - 12
         facts = [
             (label, wrap(value, s.bold, value_width))
-            for label, value in (
-                ("Invoice number", self.invoice.number),
-                ("Issue date", _date(self.invoice.issue_date)),
-                ("Due date", _date(self.invoice.due_date)),
+            for label, value in zip(
+                labels,
+                (self.invoice.number, self.words.date(self.invoice.issue_date), self.words.date(self.invoice.due_date)),
+                strict=True,
             )
         ]
         seller_height = len(seller_name) * s.heading.leading + 4 + len(seller_lines) * s.muted.leading
@@ -207,7 +202,7 @@ class _InvoiceLayout:
             for line in seller_lines:
                 canvas.text(self.left, y, line, s.muted)
                 y -= s.muted.leading
-            canvas.text(self.right, top - s.title.size + 4, "INVOICE", s.title, Align.RIGHT)
+            canvas.text(self.right, top - s.title.size + 4, self.words.gettext("Invoice").upper(), s.title, Align.RIGHT)
             y = top - s.title.leading - 6
             for label, values in facts:
                 canvas.text(self.right - facts_width, y, label, s.muted)
@@ -226,12 +221,12 @@ class _InvoiceLayout:
         client_name = wrap(client.name, s.total, half)
         client_lines = [line for part in _lines(client.email, client.address) for line in wrap(part, s.body, half)]
         if client.tax_id:
-            client_lines += wrap(f"Tax ID: {client.tax_id}", s.body, half)
+            client_lines += wrap(self.words.gettext("VAT ID: {id}").format(id=client.tax_id), s.body, half)
         client_height = s.label.leading + len(client_name) * s.total.leading + len(client_lines) * s.body.leading
         due_height = s.label.leading + s.due.leading + s.body.leading
 
         def paint(canvas: Canvas, top: float) -> None:
-            canvas.text(self.left, top - 8, "BILL TO", s.label)
+            canvas.text(self.left, top - 8, self.words.gettext("Bill to").upper(), s.label)
             y = top - s.label.leading - s.total.size
             for line in client_name:
                 canvas.text(self.left, y, line, s.total)
@@ -239,9 +234,9 @@ class _InvoiceLayout:
             for line in client_lines:
                 canvas.text(self.left, y, line, s.body)
                 y -= s.body.leading
-            canvas.text(self.right, top - 8, "AMOUNT DUE", s.label, Align.RIGHT)
+            canvas.text(self.right, top - 8, self.words.gettext("Amount due").upper(), s.label, Align.RIGHT)
             canvas.text(self.right, top - 8 - s.due.leading, self.money(self.invoice.amount_due), s.due, Align.RIGHT)
-            due_on = f"Due {_date(self.invoice.due_date)}"
+            due_on = self.words.gettext("Due {date}").format(date=self.words.date(self.invoice.due_date))
             canvas.text(self.right, top - 8 - s.due.leading - s.body.leading, due_on, s.muted, Align.RIGHT)
 
         return Block(max(client_height, due_height) + 24, paint)
@@ -254,9 +249,9 @@ class _InvoiceLayout:
         def paint_header(canvas: Canvas, top: float) -> None:
             canvas.box(self.left, top - header_height, self.right - self.left, header_height, ACCENT)
             baseline = top - ROW_PAD - s.table_head.size - 1
-            canvas.text(self.left + PAD, baseline, "Description", s.table_head)
+            canvas.text(self.left + PAD, baseline, self.words.gettext("Description"), s.table_head)
             for (title, _usual), right in zip(NUMBER_COLUMNS, self.column_rights, strict=True):
-                canvas.text(right - PAD, baseline, title, s.table_head, Align.RIGHT)
+                canvas.text(right - PAD, baseline, self.words.gettext(title), s.table_head, Align.RIGHT)
 
         header = Block(header_height, paint_header)
         page_room = self.height - MARGIN - 34 - BODY_BOTTOM - header_height
@@ -264,7 +259,9 @@ class _InvoiceLayout:
         for item, figures in zip(self.invoice.line_items, self.figures, strict=True):
             lines = [(line, s.body) for line in wrap(item.description, s.body, self.description_width - 2 * PAD)]
             if item.discount:
-                note = f"Discount {_rate(item.discount_rate)}: −{self.money(item.discount)}"
+                note = self.words.gettext("Discount {rate}: −{amount}").format(
+                    rate=self.words.percent(item.discount_rate), amount=self.money(item.discount)
+                )
                 lines += [(line, s.small) for line in wrap(note, s.small, self.description_width - 2 * PAD)]
             if sum(style.leading for _line, style in lines) + 2 * ROW_PAD <= page_room / 2:
                 rows.append(self._row(lines, figures, header, ruled=True))
@@ -304,11 +301,15 @@ class _InvoiceLayout:
             rows.append(("Discount", f"−{self.money(inv.discount_total)}", s.body))
         for tax in inv.taxes:
             if tax.rate or tax.tax:
-                rows.append((f"Tax {_rate(tax.rate)} on {self.money(tax.base)}", self.money(tax.tax), s.body))
+                label = self.words.gettext("{category} {rate} on {base}").format(
+                    category=self.words.gettext("Tax"), rate=self.words.percent(tax.rate), base=self.money(tax.base)
+                )
+                rows.append((label, self.money(tax.tax), s.body))
         rows.append(("Total", self.money(inv.total), s.total))
         rows.append(("Amount paid", self.money(inv.amount_paid), s.body))
         rows.append(("Amount due", self.money(inv.amount_due), s.total))
         row_height = 17
+        rows = [(self.words.gettext(label), value, style) for label, value, style in rows]
         widest = max(s.total.width(label) + s.total.width(value) for label, value, _style in rows)
         width = min(self.right - self.left, max(270, widest + 3 * PAD + 12))
         height = 14 + row_height * len(rows) + 20
@@ -317,9 +318,9 @@ class _InvoiceLayout:
             x = self.right - width
             y = top - 14
             for label, value, style in rows:
-                if label == "Total":
+                if label == self.words.gettext("Total"):
                     canvas.box(x, y - 1, width, 0.8, INK)
-                if label == "Amount due":
+                if label == self.words.gettext("Amount due"):
                     canvas.box(x, y - row_height, width, row_height, ACCENT_LIGHT)
                 baseline = y - row_height + 5
                 canvas.text(x + PAD, baseline, label, style if style is s.total else s.muted)
@@ -332,13 +333,15 @@ class _InvoiceLayout:
         """Notes and terms, a line per block so that long ones flow onto the next page."""
         s = self.s
         blocks: list[Block] = []
-        for title, text in (("NOTES", self.invoice.notes), ("TERMS", self.invoice.terms)):
+        for title, text in ((N_("Notes"), self.invoice.notes), (N_("Terms"), self.invoice.terms)):
             if not text:
                 continue
             lines = wrap(text, s.body, self.right - self.left)
             heading_height = s.label.leading + 4
             for index, line in enumerate(lines):
-                blocks.append(self._note_line(line, title if index == 0 else None, heading_height))
+                blocks.append(
+                    self._note_line(line, self.words.gettext(title).upper() if index == 0 else None, heading_height)
+                )
             blocks.append(_space(12))
         return blocks
 
