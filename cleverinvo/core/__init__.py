@@ -14,6 +14,7 @@ from cleverinvo.core.errors import (
     LimitReached,
     NotFound,
     SchemaError,
+    TooManyAttempts,
     ValidationError,
 )
 from cleverinvo.core.records import Plan, Status
@@ -33,6 +34,7 @@ __all__ = [
     "Plan",
     "SchemaError",
     "Status",
+    "TooManyAttempts",
     "ValidationError",
     "open",
 ]

@@ -33,6 +33,14 @@ class AuthenticationError(CleverInvoError):
     """A missing, malformed, unknown or revoked API key."""
 
 
+class TooManyAttempts(CleverInvoError):
+    """Too many failed API key checks from one address or on one key prefix; ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class SchemaError(CleverInvoError):
     """The database cannot be used by this version of CleverInvo."""
 

@@ -6,7 +6,7 @@ import peewee as pw
 
 from cleverinvo.core import accounts
 from cleverinvo.core.access import keys
-from cleverinvo.core.access.keys import Keys
+from cleverinvo.core.access.keys import CachedKey, Keys
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
 from cleverinvo.core.billing import reports
 from cleverinvo.core.billing.documents import Documents
@@ -50,9 +50,14 @@ class CleverInvo:
         """The books of the account a verified API key speaks for."""
         return Books(accounts.to_record(accounts.row(identity.account_id)))
 
-    def verify_key(self, key: str) -> KeyIdentity:
-        """The identity behind an API key; ``AuthenticationError`` when it is malformed, unknown or revoked."""
-        return keys.verify(key)
+    def verify_key(self, key: str, source: str | None = None) -> KeyIdentity:
+        """The identity behind an API key; ``AuthenticationError`` when it is malformed, unknown or revoked, and
+        ``TooManyAttempts`` after too many failed checks on its prefix or from ``source`` (a client address)."""
+        return keys.verify(key, source)
+
+    def cached_key(self, key: str) -> CachedKey | None:
+        """The identity behind a key checked recently, from memory alone; ``None``: call ``verify_key``."""
+        return keys.cached(key)
 
     def revoke_key(self, id_or_prefix: str) -> ApiKeyInfo:
         """Revoke a key of any account by its id or its first 12 characters."""

@@ -1,14 +1,16 @@
 """ASGI middleware: the access log, and API-key authentication with the per-key rate limit."""
 
+import asyncio
 import logging
 import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cleverinvo.core import AuthenticationError, CleverInvo
+from cleverinvo.core import AuthenticationError, CleverInvo, TooManyAttempts
 from cleverinvo.core.access.ratelimit import Limiter, RateDecision
 from cleverinvo.core.records import KeyIdentity
 from cleverinvo.server.jsonio import error
@@ -62,11 +64,17 @@ def rate_headers(decision: RateDecision) -> dict[str, str]:
 
 
 class ApiKeyMiddleware:
-    """``Authorization: Bearer cinv_…`` on every API path but the public ones, then the key's rate limit."""
+    """``Authorization: Bearer cinv_…`` on every API path but the public ones, then the key's rate limit.
+
+    A key checked recently is answered on the event loop from the core's memory, and so is the rate limit when its
+    buckets are in memory: a known key costs no thread hop. Anything else (a cold key, a key due for its
+    revocation re-check, buckets shared through a file or a database) runs in a worker thread.
+    """
 
     def __init__(self, app: ASGIApp, limiter: Limiter) -> None:
         self.app = app
         self.limiter = limiter
+        self._refreshing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
@@ -75,23 +83,26 @@ class ApiKeyMiddleware:
         ci: CleverInvo = scope["app"].state.ci
         header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
         scheme, _, key = header.partition(" ")
+        key = key.strip()
         if not header:
-            await error(401, "Missing API key: send Authorization: Bearer cinv_…")(scope, receive, send)
+            await unauthorized("Missing API key: send Authorization: Bearer cinv_…")(scope, receive, send)
             return
         if scheme.lower() != "bearer":
-            await error(401, "Invalid API key")(scope, receive, send)
+            await unauthorized("Invalid API key")(scope, receive, send)
             return
-
-        def admit() -> tuple[KeyIdentity, RateDecision]:
-            """Verify the key and spend its token, in a worker thread: both may wait on the database."""
-            identity = ci.verify_key(key.strip())
-            return identity, self.limiter.take(identity.key_id)
-
+        client = scope.get("client")
         try:
-            identity, decision = await run_in_threadpool(admit)
+            identity = await self._identity(ci, key, client[0] if client else None)
         except AuthenticationError as exc:
-            await error(401, exc.message)(scope, receive, send)
+            await unauthorized(exc.message)(scope, receive, send)
             return
+        except TooManyAttempts as exc:
+            await error(429, exc.message, {"Retry-After": str(exc.retry_after)})(scope, receive, send)
+            return
+        if self.limiter.blocking:
+            decision = await run_in_threadpool(self.limiter.take, identity.key_id)
+        else:
+            decision = self.limiter.take(identity.key_id)
         scope.setdefault("state", {})["identity"] = identity
         headers = rate_headers(decision)
         if not decision.allowed:
@@ -106,3 +117,29 @@ class ApiKeyMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
+
+    async def _identity(self, ci: CleverInvo, key: str, source: str | None) -> KeyIdentity:
+        """From memory when the key is known (renewing it in the background when due), else a full check."""
+        hit = ci.cached_key(key)
+        if hit is None:
+            return await run_in_threadpool(ci.verify_key, key, source)
+        if hit.refresh:
+            task = asyncio.get_running_loop().create_task(self._refresh(ci, key))
+            self._refreshing.add(task)
+            task.add_done_callback(self._refreshing.discard)
+        return hit.identity
+
+    @staticmethod
+    async def _refresh(ci: CleverInvo, key: str) -> None:
+        """Re-check a cached key ahead of its expiry; a revoked key leaves the cache, a failure is retried later."""
+        try:
+            await run_in_threadpool(ci.verify_key, key)
+        except AuthenticationError:
+            pass
+        except Exception:
+            access_log.exception("Re-checking a cached API key failed")
+
+
+def unauthorized(message: str) -> Response:
+    """401 with the challenge RFC 6750 asks for."""
+    return error(401, message, {"WWW-Authenticate": 'Bearer realm="cleverinvo"'})

@@ -1,8 +1,14 @@
 """API keys: shown once, stored only as an argon2 hash, verified with a short cache, revoked for good."""
 
-import pytest
+import contextlib
+import logging
+import secrets
+import threading
 
-from cleverinvo.core import AuthenticationError, NotFound
+import pytest
+from argon2 import PasswordHasher
+
+from cleverinvo.core import AuthenticationError, NotFound, TooManyAttempts
 from cleverinvo.core.access import keys
 from cleverinvo.core.storage import models
 
@@ -58,3 +64,107 @@ def test_a_revocation_elsewhere_is_seen_once_the_cache_expires(ci, books, monkey
     monkeypatch.setattr(keys.time, "monotonic", lambda: next(clock))  # …until it expires
     with pytest.raises(AuthenticationError):
         ci.verify_key(made.key)
+
+
+def forgeries(key: str, count: int) -> list[str]:
+    """Wrong secrets on ``key``'s prefix, each different."""
+    return [key[:12] + f"{n:04d}" + "B" * (len(key) - 16) for n in range(count)]
+
+
+def test_failed_checks_are_limited_per_prefix_before_argon2_runs(ci, books, caplog):
+    made = books.keys.create()
+    for forged in forgeries(made.key, keys.FAILURES_PER_PREFIX):
+        with pytest.raises(AuthenticationError):
+            ci.verify_key(forged)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="cleverinvo.keys"), pytest.raises(TooManyAttempts) as refused:
+        ci.verify_key(made.key)  # even the right secret waits: the prefix is under attack and the key is cold
+    assert 0 < refused.value.retry_after <= keys.FAILURE_WINDOW
+    assert not [r for r in caplog.records if "argon2" in r.getMessage()]
+    other = books.keys.create()
+    assert ci.verify_key(other.key).key_id == other.info.id  # other prefixes are not affected
+
+
+def test_a_cached_key_keeps_working_while_its_prefix_is_flooded(ci, books):
+    made = books.keys.create()
+    ci.verify_key(made.key)
+    with pytest.raises(TooManyAttempts):
+        for forged in forgeries(made.key, keys.FAILURES_PER_PREFIX + 1):
+            with contextlib.suppress(AuthenticationError):
+                ci.verify_key(forged)
+    assert ci.verify_key(made.key).key_id == made.info.id
+
+
+def test_failed_checks_are_limited_per_client_address(ci, books):
+    source = f"192.0.2.{secrets.randbelow(250)}-{secrets.token_hex(4)}"
+    for _ in range(keys.FAILURES_PER_ADDRESS):
+        with pytest.raises(AuthenticationError):
+            ci.verify_key("cinv_" + secrets.token_urlsafe(32), source)  # a new prefix every time
+    made = books.keys.create()
+    with pytest.raises(TooManyAttempts):
+        ci.verify_key(made.key, source)
+    assert ci.verify_key(made.key, "198.51.100.7").key_id == made.info.id
+
+
+def test_concurrent_checks_of_one_key_run_argon2_once(ci, books, caplog):
+    made = books.keys.create()
+    barrier = threading.Barrier(20)
+    results: list[str] = []
+
+    def check() -> None:
+        barrier.wait()
+        results.append(ci.verify_key(made.key).key_id)
+
+    with caplog.at_level(logging.INFO, logger="cleverinvo.keys"):
+        threads = [threading.Thread(target=check) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert results == [made.info.id] * 20
+    assert len([r for r in caplog.records if r.getMessage().startswith("argon2 check")]) == 1
+
+
+def test_hashes_are_cheap_and_old_expensive_ones_still_verify_then_are_rewritten(ci, books):
+    made = books.keys.create()
+    assert "$m=1024,t=1,p=1$" in models.ApiKey.get_by_id(made.info.id).secret_hash
+    old = books.keys.create()
+    models.ApiKey.update(secret_hash=PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(old.key)).where(
+        models.ApiKey.id == old.info.id
+    ).execute()
+    assert ci.verify_key(old.key).key_id == old.info.id
+    assert "$m=1024,t=1,p=1$" in models.ApiKey.get_by_id(old.info.id).secret_hash
+
+
+def test_the_cache_renews_a_key_ahead_of_expiry_without_argon2(ci, books, monkeypatch, caplog):
+    made = books.keys.create()
+    now = [1000.0]
+    monkeypatch.setattr(keys.time, "monotonic", lambda: now[0])
+    ci.verify_key(made.key)
+    assert ci.cached_key(made.key) == keys.CachedKey(ci.verify_key(made.key), refresh=False)
+    now[0] += keys.REFRESH_AFTER + 1
+    assert ci.cached_key(made.key).refresh  # due: the server re-checks it in the background, once
+    assert not ci.cached_key(made.key).refresh
+    with caplog.at_level(logging.INFO, logger="cleverinvo.keys"):
+        ci.verify_key(made.key)
+        now[0] += keys.CACHE_SECONDS + 5  # long after the entry would have expired
+        assert ci.cached_key(made.key) is None
+        assert ci.verify_key(made.key).key_id == made.info.id
+    assert not [r for r in caplog.records if "argon2" in r.getMessage()]
+    models.ApiKey.update(revoked_at=models.ApiKey.created_at).execute()  # as another process would
+    now[0] += keys.REFRESH_AFTER
+    with pytest.raises(AuthenticationError):
+        ci.verify_key(made.key)
+    assert ci.cached_key(made.key) is None
+
+
+def test_a_key_retried_after_failing_is_refused_from_memory_and_counted_once(ci, books, caplog):
+    made = books.keys.create()
+    ci.revoke_key(made.info.id)
+    with caplog.at_level(logging.INFO, logger="cleverinvo.keys"):
+        for _ in range(3 * keys.FAILURES_PER_PREFIX):
+            with pytest.raises(AuthenticationError):
+                ci.verify_key(made.key)  # never TooManyAttempts: the client learns its key is refused
+    assert len([r for r in caplog.records if "argon2" in r.getMessage()]) <= 1
+    with pytest.raises(AuthenticationError):
+        ci.cached_key(made.key)

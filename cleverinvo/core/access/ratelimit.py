@@ -25,6 +25,7 @@ class Limiter(Protocol):
     """What the server needs of a rate limiter."""
 
     limit: int
+    blocking: bool  # whether ``take`` may wait (on a file lock, a database): then it runs off the event loop
 
     def take(self, key: str) -> "RateDecision": ...
 
@@ -59,6 +60,8 @@ def decide(
 
 class RateLimiter:
     """In-memory buckets, one per key, safe to share between threads."""
+
+    blocking = False
 
     def __init__(
         self, limit: int = LIMIT, window: float = WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic
@@ -97,6 +100,8 @@ class SharedRateLimiter:
     ``prepare(path)`` makes the file once, in the parent, before the workers start: switching a file to WAL is
     the one step that two processes must not race on.
     """
+
+    blocking = True
 
     def __init__(self, path: Path, limit: int = LIMIT, window: float = WINDOW_SECONDS) -> None:
         self.path = path
