@@ -14,6 +14,7 @@ import pytest
 
 import cleverinvo.core
 from cleverinvo.core import Books, CleverInvo
+from tests.mail import mail_server, smtp_env  # noqa: F401  (fixtures: a real SMTP server on loopback)
 
 # Mixing floats into Decimal arithmetic raises everywhere in the test run, in every thread.
 decimal.DefaultContext.traps[decimal.FloatOperation] = True

@@ -47,3 +47,11 @@ class SchemaError(CleverInvoError):
 
 class IdempotencyMismatch(CleverInvoError):
     """An ``Idempotency-Key`` reused for a different request."""
+
+
+class MailNotConfigured(Conflict):
+    """No mail server is configured, so nothing can be e-mailed."""
+
+
+class DeliveryFailed(CleverInvoError):
+    """The mail server could not be reached or refused the message; ``message`` carries its reason."""

@@ -12,6 +12,7 @@ from cleverinvo.core.billing import reports
 from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.clients import Clients
+from cleverinvo.core.delivery.sending import Delivery
 from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
 from cleverinvo.core.storage.db import open_database, transaction
 
@@ -27,6 +28,7 @@ class Books:
         self.keys = Keys(account.id)
         self.settings = Settings(account.id)
         self.documents = Documents(account.id)
+        self.delivery = Delivery(account.id, "system")
 
     def dashboard(self, client_id: str | None = None) -> Dashboard:
         """Owed, overdue and paid this month per currency, counts per status, the latest invoices."""

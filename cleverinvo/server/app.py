@@ -17,6 +17,7 @@ from cleverinvo.core import (
     AuthenticationError,
     CleverInvoError,
     Conflict,
+    DeliveryFailed,
     IdempotencyMismatch,
     LimitReached,
     NotFound,
@@ -37,6 +38,7 @@ STATUS_OF: dict[type[CleverInvoError], int] = {
     NotFound: 404,
     Conflict: 409,
     IdempotencyMismatch: 422,
+    DeliveryFailed: 502,
 }
 
 

@@ -6,6 +6,8 @@ from typing import Any
 from cleverinvo import __version__
 from cleverinvo.core.access.ratelimit import LIMIT
 from cleverinvo.core.billing.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
+from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT
+from cleverinvo.core.delivery.sending import MAX_RECIPIENTS
 from cleverinvo.core.paging import MAX_LIMIT, MAX_SEARCH
 from cleverinvo.core.records import Status
 from cleverinvo.server.jsonio import MAX_BODY_BYTES
@@ -25,6 +27,9 @@ NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 MONEY = {"type": "number"}
 RATE = {"type": "number", "minimum": 0, "maximum": 100}
+
+_ADDRESS = {"type": "string", "format": "email", "maxLength": 254}
+_ADDRESSES = {"oneOf": [_ADDRESS, {"type": "array", "items": _ADDRESS, "maxItems": MAX_RECIPIENTS}]}
 
 SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
@@ -153,7 +158,13 @@ SCHEMAS: dict[str, Any] = {
     "SendInput": {
         "type": "object",
         "additionalProperties": False,
-        "properties": {"viaEmail": {"type": "boolean", "default": False}},
+        "properties": {
+            "viaEmail": {"type": "boolean", "default": False, "description": "true: e-mail it with the PDF"},
+            "to": {**_ADDRESSES, "description": "default: the client's e-mail address"},
+            "cc": _ADDRESSES,
+            "subject": {"type": "string", "maxLength": MAX_SUBJECT, "description": "default: the account's template"},
+            "message": {"type": "string", "maxLength": MAX_BODY, "description": "default: the account's template"},
+        },
     },
 }
 SCHEMAS["ClientCreate"] = {**SCHEMAS["ClientInput"], "required": ["name"]}
@@ -185,6 +196,11 @@ SCHEMAS["Invoice"] = {
                 "viewedAt": NULLABLE_TIMESTAMP,
                 "paidAt": NULLABLE_TIMESTAMP,
                 "version": {"type": "integer"},
+                "viewUrl": {
+                    "type": ["string", "null"],
+                    "format": "uri",
+                    "description": "The public view page of an issued invoice (null for a draft)",
+                },
             },
         },
     ]
@@ -204,12 +220,14 @@ ERRORS = {
     "401": "Missing, malformed, unknown or revoked API key",
     "403": "Plan limit reached",
     "404": "No such resource in this account",
-    "409": "A taken invoice number, a change to an invoice that is no longer a DRAFT, or a retry while the "
+    "409": "A taken invoice number, a change to an invoice that is no longer a DRAFT, no mail server configured "
+    "(sending by e-mail), or a retry while the "
     "first request with its Idempotency-Key still runs",
     "413": f"Request body over {MAX_BODY_BYTES // 2**20} MiB",
     "422": "An Idempotency-Key reused with a different request",
     "429": f"Rate limit exceeded ({LIMIT} requests per minute per key); see Retry-After",
     "500": "Unexpected failure",
+    "502": "The mail server refused the message or could not be reached (its reason in the error); nothing changed",
 }
 RATE_HEADERS = {
     name: {"schema": {"type": "string" if name.startswith("RateLimit") else "integer"}}
@@ -367,7 +385,12 @@ def document() -> dict[str, Any]:
             "/api/v1/invoices/{id}/send": {
                 "parameters": ID,
                 "post": _idempotent(
-                    _operation("Mark a DRAFT invoice sent", ("200", invoice), "409 413", body="SendInput")
+                    _operation(
+                        "Issue an invoice: mark it sent, or e-mail it (viaEmail); e-mailing again re-sends",
+                        ("200", invoice),
+                        "409 413 502",
+                        body="SendInput",
+                    )
                 ),
             },
             "/api/v1/invoices/{id}/payments": {

@@ -4,6 +4,7 @@ seed's are additions only; nothing the seed documents changes shape."""
 from typing import Any
 
 from cleverinvo.core.clock import iso_timestamp
+from cleverinvo.core.delivery.links import view_url
 from cleverinvo.core.records import Client, Invoice, InvoiceSummary, Page, Payment
 
 
@@ -79,6 +80,7 @@ def invoice(i: Invoice) -> dict[str, Any]:
         "viewedAt": iso_timestamp(i.viewed_at),
         "paidAt": iso_timestamp(i.paid_at),
         "version": i.version,
+        "viewUrl": view_url(i.view_token) if i.view_token else None,
     }
 
 

@@ -174,7 +174,7 @@ def attachment(filename: str) -> str:
 
 def send_invoice(request: Request, body: Any) -> Response:
     mine = books(request)
-    sent = mine.invoices.send(request.path_params["id"], body)
+    sent = mine.delivery.send(request.path_params["id"], body)
     return JSONResponse({"data": render.invoice(sent)}, background=_pdf_later(mine, sent.id))
 
 

@@ -20,6 +20,7 @@ from cleverinvo.core import accounts, clock
 from cleverinvo.core.billing import numbering
 from cleverinvo.core.billing.totals import LineInput, Totals, compute_totals
 from cleverinvo.core.clients import Clients
+from cleverinvo.core.delivery import links
 from cleverinvo.core.errors import Conflict, NotFound, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
@@ -225,6 +226,7 @@ class Invoices:
             viewed_at=row.viewed_at,
             paid_at=row.paid_at,
             version=row.version,
+            view_token=links.token_of(row.id),
         )
 
     def list(
@@ -442,6 +444,7 @@ class Invoices:
                 sent_via_email=via_email,
                 paid_at=now if row.total_minor == 0 else None,
             )
+            links.give_token(row.id)
         return self.get(invoice_id)
 
     def send(self, invoice_id: str, data: object) -> Invoice:

@@ -17,7 +17,18 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from cleverinvo.core.errors import SchemaError
 from cleverinvo.core.storage import search
-from cleverinvo.core.storage.models import MODELS, Account, IdempotencyRecord, InvoicePdf, SchemaVersion, proxy
+from cleverinvo.core.storage.models import (
+    MODELS,
+    Account,
+    IdempotencyRecord,
+    Invoice,
+    InvoicePdf,
+    MailTemplate,
+    ReminderClaim,
+    SchemaVersion,
+    ViewLink,
+    proxy,
+)
 
 ENV_VAR = "CLEVERINVO_DB"
 SQLITE_PRAGMAS = {
@@ -109,6 +120,20 @@ def _index_statuses(migrator: SchemaMigrator) -> None:
     migrate(migrator.add_index("invoice", ("account_id", "stage", "due_date", "paid_minor", "total_minor"), False))
 
 
+def _add_delivery(migrator: SchemaMigrator) -> None:
+    """Version 7: view-page tokens (issued invoices get theirs now), the accounts' own e-mail wording, and the
+    claims that let each reminder go out once."""
+    from cleverinvo.core.delivery.links import new_token
+
+    ViewLink.create_table()
+    MailTemplate.create_table()
+    ReminderClaim.create_table()
+    issued = Invoice.select(Invoice.id, Invoice.sent_at, Invoice.created_at).where(Invoice.stage != "DRAFT")
+    links = [{"invoice": row.id, "token": new_token(), "created_at": row.sent_at or row.created_at} for row in issued]
+    if links:
+        ViewLink.insert_many(links).execute()
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -116,6 +141,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     4: _add_search_indexes,
     5: _index_client_lists,
     6: _index_statuses,
+    7: _add_delivery,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -186,6 +186,43 @@ class IdempotencyRecord(BaseModel):
         primary_key = pw.CompositeKey("api_key", "key")
 
 
+class ViewLink(BaseModel):
+    """The random token of an issued invoice's public view page (``/view/<token>``): 192 bits, unique."""
+
+    invoice = pw.ForeignKeyField(Invoice, primary_key=True, on_delete="CASCADE")
+    token = pw.TextField(unique=True)
+    created_at = pw.DateTimeField()
+
+
+class MailTemplate(BaseModel):
+    """An account's own wording of an e-mail (``kind``: invoice or reminder) in one language."""
+
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    language = pw.TextField()
+    kind = pw.TextField()
+    subject = pw.TextField()
+    body = pw.TextField()
+    updated_at = pw.DateTimeField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("account", "language", "kind")
+
+
+class ReminderClaim(BaseModel):
+    """One reminder of an invoice, ``days`` after its due date, claimed by the pass that sends it: the primary
+    key lets one pass alone have it. ``sent_at`` is set once the mail server accepted it; ``skipped`` marks an
+    earlier reminder left out because a later one was due at the same time."""
+
+    invoice = pw.ForeignKeyField(Invoice, on_delete="CASCADE")
+    days = pw.IntegerField()
+    claimed_at = pw.DateTimeField()
+    sent_at = pw.DateTimeField(null=True)
+    skipped = pw.BooleanField(default=False)
+
+    class Meta:
+        primary_key = pw.CompositeKey("invoice", "days")
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Account,
@@ -197,4 +234,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     ApiKey,
     InvoicePdf,
     IdempotencyRecord,
+    ViewLink,
+    MailTemplate,
+    ReminderClaim,
 )

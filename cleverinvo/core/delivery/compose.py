@@ -1,0 +1,143 @@
+"""Writing an e-mail about an invoice: a plain-text and an HTML part in the invoice's language, the PDF attached
+as ``<invoiceNumber>.pdf``, the view link, and the headers a mail client and a spam filter expect (``From`` the
+seller, ``Reply-To``, ``Date``, a ``Message-ID`` on the seller's domain)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import jinja2
+
+from cleverinvo.core.delivery import wording
+from cleverinvo.core.delivery.messages import MailTemplate, fill
+from cleverinvo.core.records import Invoice
+
+_html = jinja2.Environment(
+    loader=jinja2.PackageLoader("cleverinvo.core.delivery", "html"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def html_templates() -> jinja2.Environment:
+    """The Jinja2 environment of every HTML this package writes: autoescaped, strict about missing values."""
+    return _html
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who the e-mail is from: the account's seller name and address."""
+
+    name: str | None
+    email: str
+
+    def address(self) -> Address:
+        username, _, domain = self.email.rpartition("@")
+        return Address(display_name=self.name or "", username=username, domain=domain)
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """The subject and body actually sent (a template filled in, or what the sender typed)."""
+
+    subject: str
+    body: str
+
+
+def placeholder_values(invoice: Invoice, language: str, link: str | None, seller: str | None) -> dict[str, str]:
+    """What each placeholder of a template stands for, formatted in ``language``."""
+    code = invoice.currency.code
+    return {
+        "number": invoice.number,
+        "total": wording.money(invoice.total, code, language),
+        "amountDue": wording.money(invoice.amount_due, code, language),
+        "dueDate": wording.day(invoice.due_date, language),
+        "link": link or "",
+        "client": invoice.client.name,
+        "seller": seller or "",
+    }
+
+
+def fill_template(template: MailTemplate, invoice: Invoice, link: str | None, seller: str | None) -> Wording:
+    """The template with this invoice's values in it."""
+    values = placeholder_values(invoice, template.language, link, seller)
+    return Wording(subject=fill(template.subject, values), body=fill(template.body, values))
+
+
+def _paragraphs(body: str, link: str | None) -> list[list[list[dict[str, object]]]]:
+    """The body as paragraphs of lines of parts, where the view link is a part of its own (made a link)."""
+    paragraphs = []
+    for block in body.replace("\r\n", "\n").split("\n\n"):
+        lines = []
+        for line in block.split("\n"):
+            pieces = line.split(link) if link else [line]
+            parts: list[dict[str, object]] = []
+            for index, piece in enumerate(pieces):
+                if index:
+                    parts.append({"text": link, "link": True})
+                if piece:
+                    parts.append({"text": piece, "link": False})
+            lines.append(parts)
+        if any(lines):
+            paragraphs.append(lines)
+    return paragraphs
+
+
+def compose(
+    invoice: Invoice,
+    language: str,
+    said: Wording,
+    sender: Sender,
+    to: Sequence[str],
+    cc: Sequence[str] = (),
+    link: str | None = None,
+    attachment: Attachment | None = None,
+    sent_at: dt.datetime | None = None,
+) -> EmailMessage:
+    """The e-mail, ready for the mail server. The view link is always in the text, even when the sender's own
+    wording left it out."""
+    text = said.body if not link or link in said.body else f"{said.body}\n\n{link}"
+    message = EmailMessage()
+    message["Subject"] = said.subject
+    message["From"] = sender.address()
+    message["Reply-To"] = sender.address()
+    message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    message["Date"] = format_datetime((sent_at or dt.datetime.now(dt.UTC)).replace(tzinfo=dt.UTC))
+    message["Message-ID"] = make_msgid(domain=sender.email.rpartition("@")[2])
+    message["Content-Language"] = language
+    message.set_content(text)
+    labels = {
+        "number": wording.gettext(language, "Invoice number"),
+        "total": wording.gettext(language, "Total"),
+        "due": wording.gettext(language, "Due date"),
+        "view": wording.gettext(language, "View the invoice"),
+    }
+    html = _html.get_template("email.html").render(
+        language=language,
+        subject=said.subject,
+        paragraphs=_paragraphs(text, link),
+        labels=labels,
+        number=invoice.number,
+        total=wording.money(invoice.total, invoice.currency.code, language),
+        due_date=wording.day(invoice.due_date, language),
+        link=link,
+    )
+    message.add_alternative(html, subtype="html")
+    if attachment is not None:
+        message.add_attachment(attachment.data, maintype="application", subtype="pdf", filename=attachment.filename)
+    return message

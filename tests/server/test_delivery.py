@@ -1,0 +1,121 @@
+"""Sending invoices by e-mail through a real ``cleverinvo serve`` to a real SMTP server on loopback."""
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pypdf
+import pytest
+from aiosmtpd.controller import Controller
+
+from cleverinvo.core.delivery import config
+from tests.mail import Handler, MailServer, free_port
+from tests.server.helpers import Server, make_client, make_invoice, start_server
+
+
+@pytest.fixture(scope="module")
+def mailing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, MailServer, Path]]:
+    """A server whose mail server is whatever its config.toml names (so each test can choose), an SMTP server
+    on loopback, and that config.toml."""
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    smtp = MailServer(controller.hostname, controller.port, handler)
+    tmp = tmp_path_factory.mktemp("mailing")
+    env = {
+        "CLEVERINVO_SMTP_URL": "",
+        "CLEVERINVO_CONFIG": str(tmp / "config.toml"),
+        "CLEVERINVO_PUBLIC_URL": "https://invoices.orsted.example/",
+    }
+    started = start_server(tmp, env=env)
+    try:
+        yield started, smtp, tmp / "config.toml"
+    finally:
+        started.stop()
+        controller.stop()
+
+
+@pytest.fixture
+def seller(mailing, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[httpx.Client]:
+    """A client of an account of this test's own, with a seller name and address, mailing to the SMTP server."""
+    server, smtp, config_toml = mailing
+    smtp.handler.received.clear()
+    smtp.handler.refuse = None
+    monkeypatch.setenv("CLEVERINVO_CONFIG", str(config_toml))
+    config.save_smtp_url(smtp.url)
+    with server.client(account=f"m{abs(hash(request.node.nodeid)) % 10**10}") as http:
+        _set_seller(server, http)
+        yield http
+
+
+def _set_seller(server: Server, http: httpx.Client) -> None:
+    """The seller's name and address, through the library (the account endpoint is another area's)."""
+    import cleverinvo.core
+
+    ci = cleverinvo.core.open(server.db)
+    try:
+        identity = ci.verify_key(http.headers["Authorization"].split()[1])
+        ci.books_for(identity).settings.update({"sellerName": "Ørsted Design", "sellerEmail": "billing@orsted.example"})
+    finally:
+        ci.close()
+
+
+def test_send_by_email_through_the_api(mailing, seller) -> None:
+    _server, smtp, _ = mailing
+    client = make_client(seller)
+    invoice = make_invoice(seller, client["id"], invoiceNumber="API-7")
+
+    response = seller.post(f"/api/v1/invoices/{invoice['id']}/send", json={"viaEmail": True, "cc": "cfo@acme.example"})
+
+    assert response.status_code == 200, response.text
+    sent = response.json()["data"]
+    assert (sent["status"], sent["sentViaEmail"]) == ("SENT", True)
+    assert sent["viewUrl"].startswith("https://invoices.orsted.example/view/")
+    assert len(sent["viewUrl"].rsplit("/", 1)[1]) >= 22  # 128+ bits
+    [got] = smtp.received
+    assert sorted(got.recipients) == ["billing@acme.example", "cfo@acme.example"]
+    assert got.message["Subject"] == "Invoice API-7 from Ørsted Design"
+    assert sent["viewUrl"] in got.text and f'href="{sent["viewUrl"]}"' in got.html
+    [attached] = got.attachments()
+    assert attached.get_filename() == "API-7.pdf"
+    pdf = seller.get(f"/api/v1/invoices/{invoice['id']}/pdf").content
+    assert attached.get_content() == pdf
+    assert "API-7" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    again = seller.post(f"/api/v1/invoices/{invoice['id']}/send", json={"viaEmail": True})
+    assert again.status_code == 200 and len(smtp.received) == 2
+
+
+def test_failures_change_nothing(mailing, seller) -> None:
+    _server, smtp, _ = mailing
+    nobody = seller.post("/api/v1/clients", json={"name": "No Mail"}).json()["data"]
+    draft = make_invoice(seller, nobody["id"])
+    path = f"/api/v1/invoices/{draft['id']}/send"
+
+    no_address = seller.post(path, json={"viaEmail": True})
+    assert no_address.status_code == 400 and "No e-mail address" in no_address.json()["error"]
+
+    smtp.handler.refuse = "550 5.7.1 Relaying denied"
+    refused = seller.post(path, json={"viaEmail": True, "to": "ap@acme.example"})
+    assert refused.status_code == 502
+    assert refused.json() == {"error": "The mail server refused the message: 550 5.7.1 Relaying denied"}
+
+    after = seller.get(f"/api/v1/invoices/{draft['id']}").json()["data"]
+    assert after == draft and after["status"] == "DRAFT" and after["viewUrl"] is None
+    assert not smtp.received
+
+
+def test_no_mail_server_down_or_without_starttls(mailing, seller) -> None:
+    _server, smtp, _ = mailing
+    draft = make_invoice(seller, make_client(seller)["id"])
+    path = f"/api/v1/invoices/{draft['id']}/send"
+    for url, status, reason in (
+        (None, 409, "No mail server is configured"),
+        (f"smtp://127.0.0.1:{free_port()}?timeout=5", 502, "Cannot reach the mail server 127.0.0.1"),
+        (f"{smtp.url}?starttls=require", 502, "The mail server 127.0.0.1 does not offer STARTTLS"),
+    ):
+        config.save_smtp_url(url)
+        response = seller.post(path, json={"viaEmail": True})
+        assert response.status_code == status and reason in response.json()["error"]
+        assert seller.get(f"/api/v1/invoices/{draft['id']}").json()["data"] == draft
+    assert not smtp.received
