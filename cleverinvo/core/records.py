@@ -153,7 +153,7 @@ class Invoice(InvoiceSummary):
     viewed_at: dt.datetime | None
     paid_at: dt.datetime | None
     version: int
-    view_token: str | None  # opens the public view page; issued invoices only
+    view_token: str | None = None  # opens the public view page; issued invoices only
 
 
 @dataclass(frozen=True, slots=True)

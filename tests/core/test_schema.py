@@ -31,10 +31,12 @@ def build_version_1(target: str) -> None:
     database = db.connect(target)
     models.proxy.initialize(database)
     with database.atomic():
-        database.create_tables([m for m in models.MODELS if m not in (models.InvoicePdf, models.IdempotencyRecord)])
+        later = (models.InvoicePdf, models.IdempotencyRecord)  # versions 2 and 3
+        later += (models.ViewLink, models.MailTemplate, models.ReminderClaim)  # version 7
+        database.create_tables([m for m in models.MODELS if m not in later])
         migrator = SchemaMigrator.from_database(database)
         migrate(
-            migrator.drop_column("account", "paper_size"),  # undo version 2 (version 3 and 4 added tables)
+            migrator.drop_column("account", "paper_size"),  # undo version 2 (versions 3, 4 and 7 added tables)
             migrator.drop_index("invoice", "invoice_account_id_client_id_created_at"),  # undo version 5
             migrator.add_index("invoice", ("account_id", "client_id"), False),
             migrator.drop_index("invoice", "invoice_account_id_stage_due_date_paid_minor_total_minor"),  # undo 6
