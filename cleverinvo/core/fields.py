@@ -111,6 +111,11 @@ class Fields:
             raise self.invalid(key, f"must have at most {places} decimal places")
         return number
 
+    def integer(self, key: str, *, required: bool = False, minimum: int, maximum: int) -> int | None:
+        """A whole number within bounds (``int``, or a ``Decimal`` with no fraction)."""
+        value = self.decimal(key, required=required, minimum=Decimal(minimum), maximum=Decimal(maximum), places=0)
+        return None if value is None else int(value)
+
     def date(self, key: str, *, required: bool = False) -> dt.date | None:
         """A ``YYYY-MM-DD`` date (or a ``date`` from Python code)."""
         value = self._get(key, required)

@@ -154,6 +154,7 @@ class Invoice(InvoiceSummary):
     paid_at: dt.datetime | None
     version: int
     view_token: str | None = None  # opens the public view page; issued invoices only
+    recurring_id: str | None = None  # the recurring schedule that made it
 
 
 @dataclass(frozen=True, slots=True)

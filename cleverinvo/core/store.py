@@ -1,5 +1,6 @@
 """The entry point of the library: ``open()`` a database, then work in an account's ``Books``."""
 
+import datetime as dt
 import os
 
 import peewee as pw
@@ -14,6 +15,8 @@ from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.delivery.sending import Delivery
 from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
+from cleverinvo.core.schedule import recurring
+from cleverinvo.core.schedule.recurring import Occurrence, RecurringInvoices
 from cleverinvo.core.storage.db import open_database, transaction
 
 
@@ -29,6 +32,7 @@ class Books:
         self.settings = Settings(account.id)
         self.documents = Documents(account.id)
         self.delivery = Delivery(account.id, "system")
+        self.recurring = RecurringInvoices(account.id)
 
     def dashboard(self, client_id: str | None = None) -> Dashboard:
         """Owed, overdue and paid this month per currency, counts per status, the latest invoices."""
@@ -64,6 +68,10 @@ class CleverInvo:
     def revoke_key(self, id_or_prefix: str) -> ApiKeyInfo:
         """Revoke a key of any account by its id or its first 12 characters."""
         return keys.revoke(id_or_prefix)
+
+    def run_recurring(self, today: dt.date | None = None) -> list[Occurrence]:
+        """One pass of every account's recurring schedules: each occurrence due by ``today`` is made once."""
+        return recurring.run_due(today)
 
     def close(self) -> None:
         self.database.close()

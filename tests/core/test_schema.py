@@ -33,6 +33,7 @@ def build_version_1(target: str) -> None:
     with database.atomic():
         later = (models.InvoicePdf, models.IdempotencyRecord)  # versions 2 and 3
         later += (models.ViewLink, models.MailTemplate, models.ReminderClaim)  # version 7
+        later += (models.RecurringInvoice, models.RecurringRun)  # version 8
         database.create_tables([m for m in models.MODELS if m not in later])
         migrator = SchemaMigrator.from_database(database)
         migrate(
@@ -40,6 +41,7 @@ def build_version_1(target: str) -> None:
             migrator.drop_index("invoice", "invoice_account_id_client_id_created_at"),  # undo version 5
             migrator.add_index("invoice", ("account_id", "client_id"), False),
             migrator.drop_index("invoice", "invoice_account_id_stage_due_date_paid_minor_total_minor"),  # undo 6
+            migrator.drop_column("invoice", "recurring_id"),  # undo version 8 (with its two tables)
         )
         models.SchemaVersion.create(version=1)
         database.execute_sql(

@@ -227,6 +227,7 @@ class Invoices:
             paid_at=row.paid_at,
             version=row.version,
             view_token=links.token_of(row.id),
+            recurring_id=row.recurring_id,
         )
 
     def list(
@@ -289,10 +290,11 @@ class Invoices:
             raise Conflict(f"Invoice number already taken: {number}")
         return number
 
-    def create(self, data: object) -> Invoice:
+    def create(self, data: object, *, recurring_id: str | None = None) -> Invoice:
         """A new DRAFT invoice from the seed's body: ``clientId``, ``lineItems`` and optional ``invoiceNumber``,
         ``currency``, ``issueDate``, ``dueDate``, ``notes``, ``terms``. The invoice and its line items are
-        written in one transaction."""
+        written in one transaction (a savepoint of the caller's, when one is open). ``recurring_id`` links it
+        to the schedule that made it."""
         f = Fields(data, INVOICE_FIELDS)
         client_id = f.text("clientId", required=True)
         number = f.text("invoiceNumber", max_length=64)
@@ -328,6 +330,7 @@ class Invoices:
                     due_date=due,
                     notes=notes,
                     terms=terms,
+                    recurring_id=recurring_id,
                     created_at=now,
                     updated_at=now,
                     **self._totals_columns(totals, cur),

@@ -24,6 +24,8 @@ from cleverinvo.core.storage.models import (
     Invoice,
     InvoicePdf,
     MailTemplate,
+    RecurringInvoice,
+    RecurringRun,
     ReminderClaim,
     SchemaVersion,
     ViewLink,
@@ -134,6 +136,13 @@ def _add_delivery(migrator: SchemaMigrator) -> None:
         ViewLink.insert_many(links).execute()
 
 
+def _add_recurring(migrator: SchemaMigrator) -> None:
+    """Version 8: recurring invoice schedules, the claims on their occurrences, and each invoice's schedule."""
+    RecurringInvoice.create_table()
+    RecurringRun.create_table()
+    migrate(migrator.add_column("invoice", "recurring_id", pw.TextField(null=True)))
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -142,6 +151,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     5: _index_client_lists,
     6: _index_statuses,
     7: _add_delivery,
+    8: _add_recurring,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -108,6 +108,7 @@ class Invoice(BaseModel):
     total_minor = pw.BigIntegerField()
     paid_minor = pw.BigIntegerField(default=0)
     version = pw.IntegerField(default=1)
+    recurring_id = pw.TextField(null=True)  # the schedule that made it; kept when the schedule is deleted
     created_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
 
@@ -223,6 +224,50 @@ class ReminderClaim(BaseModel):
         primary_key = pw.CompositeKey("invoice", "days")
 
 
+class RecurringInvoice(BaseModel):
+    """A schedule that makes an invoice on each of its dates. ``lines`` holds the line items as given (JSON,
+    exact numbers as text); ``skip_before`` is the day it was last resumed or had its dates changed: no
+    occurrence before it is made."""
+
+    id = pw.TextField(primary_key=True)
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    client = pw.ForeignKeyField(Client, on_delete="RESTRICT")
+    currency = pw.TextField()
+    lines = pw.TextField()
+    notes = pw.TextField(null=True)
+    terms = pw.TextField(null=True)
+    frequency = pw.TextField()
+    interval = pw.IntegerField(default=1)
+    start_date = pw.DateField()
+    end_date = pw.DateField(null=True)
+    count = pw.IntegerField(null=True)
+    due_days = pw.IntegerField(null=True)  # None: the account's payment terms
+    action = pw.TextField(default="draft")
+    active = pw.BooleanField(default=True)
+    skip_before = pw.DateField(null=True)
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("account", "created_at"), False),)
+
+
+class RecurringRun(BaseModel):
+    """The claim on one occurrence of a schedule, written in the same transaction as the invoice it makes, so
+    an occurrence is made once however many workers or hosts run the pass. ``outcome`` is ``made``, ``sent``,
+    ``send_failed`` or ``refused`` (a plan limit: recorded, not retried)."""
+
+    schedule = pw.ForeignKeyField(RecurringInvoice, on_delete="CASCADE")
+    occurrence = pw.DateField()
+    invoice = pw.ForeignKeyField(Invoice, null=True, on_delete="SET NULL")
+    outcome = pw.TextField()
+    detail = pw.TextField(null=True)
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("schedule", "occurrence")
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Account,
@@ -237,4 +282,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     ViewLink,
     MailTemplate,
     ReminderClaim,
+    RecurringInvoice,
+    RecurringRun,
 )
