@@ -132,11 +132,12 @@ def _read_settings(data: object) -> dict[pw.Field, Any]:
     changes: dict[pw.Field, Any] = {}
     for key in ("sellerName", "sellerAddress", "sellerTaxId", "sellerPhone"):
         if f.has(key):
-            changes[SETTINGS[key]] = f.text(key, max_length=1000 if key == "sellerAddress" else 255)
+            address = key == "sellerAddress"
+            changes[SETTINGS[key]] = f.text(key, max_length=1000 if address else 255, multiline=address)
     if f.has("sellerEmail"):
         changes[SETTINGS["sellerEmail"]] = f.email("sellerEmail")
     if f.has("numberPrefix"):
-        changes[SETTINGS["numberPrefix"]] = f.text("numberPrefix", max_length=20) or ""
+        changes[SETTINGS["numberPrefix"]] = f.visible_text("numberPrefix", max_length=20) or ""
     integers = {"numberWidth": (1, 12), "nextNumber": (1, 10**12), "paymentTermsDays": (0, 3650)}
     for key, (low, high) in integers.items():
         if f.has(key):

@@ -43,6 +43,9 @@ def to_record(row: models.Client) -> Client:
     )
 
 
+_MULTILINE = frozenset({"address", "notes"})
+
+
 def _read(data: object, allowed: tuple[str, ...], creating: bool) -> dict[pw.Field, Any]:
     f = Fields(data, allowed)
     changes: dict[pw.Field, Any] = {}
@@ -50,7 +53,7 @@ def _read(data: object, allowed: tuple[str, ...], creating: bool) -> dict[pw.Fie
         if key == "name" and (creating or f.has("name")):
             changes[column] = f.text("name", required=True, max_length=longest)
         elif f.has(key):
-            changes[column] = f.text(key, max_length=longest)
+            changes[column] = f.text(key, max_length=longest, multiline=key in _MULTILINE)
     if f.has("email"):
         changes[models.Client.email] = f.email("email")
     if f.has("isActive"):

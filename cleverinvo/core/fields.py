@@ -6,6 +6,7 @@ a ``float`` (or a bool) is refused, so no binary fraction ever reaches money.
 """
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping
 from decimal import Context, Decimal
 from typing import Any
@@ -17,6 +18,38 @@ from cleverinvo.core.money import parse_date
 
 _MISSING = object()
 _WIDE = Context(prec=80)  # wide enough to test the places of any number we accept
+_SURROGATE = re.compile("[\ud800-\udfff]")  # only a lone one can be in a str: a pair is one code point
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but TAB, LF, CR
+_BREAK = re.compile("[\t\n\r\u2028\u2029]")  # what ends a line or lays one out
+# Characters that print as nothing yet change what a reader sees: bidi controls (U+202E turns "INV-0001" into
+# "1000-VNI" on screen), zero-width spaces and joiners, the BOM, soft hyphens. Unicode calls them "format" (Cf).
+_INVISIBLE = re.compile(  # every format character of Unicode 14 (tests compare it with unicodedata)
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """What is wrong with ``value`` as text for one field, as the end of an ``Invalid field: x …`` message."""
+    if _SURROGATE.search(value):
+        return "must be valid Unicode text (it holds a lone surrogate)"
+    if _CONTROL.search(value):
+        return "must not contain control characters"
+    if not multiline and _BREAK.search(value):
+        return "must be a single line (no line breaks or tabs)"
+    return None
+
+
+def days_after(start: dt.date, days: int, field: str, purpose: str) -> dt.date:
+    """The date ``days`` after ``start`` (a default derived from ``field``, which ``purpose`` names), or a
+    ``ValidationError`` when it would pass the last date there is, 9999-12-31."""
+    try:
+        return start + dt.timedelta(days=days)
+    except OverflowError:
+        raise ValidationError(
+            f"Invalid field: {field} is too late: {purpose}, {days} days after it, would be past 9999-12-31", field
+        ) from None
 
 
 class Fields:
@@ -52,8 +85,13 @@ class Fields:
             return None
         return value
 
-    def text(self, key: str, *, required: bool = False, max_length: int = 255, min_length: int = 0) -> str | None:
-        """A string, stripped of surrounding white space; an empty optional string reads as ``None``."""
+    def text(
+        self, key: str, *, required: bool = False, max_length: int = 255, min_length: int = 0, multiline: bool = False
+    ) -> str | None:
+        """A string, stripped of surrounding white space; an empty optional string reads as ``None``.
+
+        One line unless ``multiline`` (addresses, notes, terms, descriptions): a name, a number or an id with a line
+        break or a tab would break every list, header and file it is printed in."""
         value = self._get(key, required)
         if value is None:
             return None
@@ -68,8 +106,19 @@ class Fields:
             raise self.invalid(key, f"must be at least {min_length} characters")
         if len(value) > max_length:
             raise self.invalid(key, f"must be at most {max_length} characters")
-        if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value) or "\x7f" in value:
-            raise self.invalid(key, "must not contain control characters")
+        problem = text_problem(value, multiline=multiline)
+        if problem:
+            raise self.invalid(key, problem)
+        return value
+
+    def visible_text(self, key: str, *, required: bool = False, max_length: int = 255) -> str | None:
+        """One line of text every character of which is seen: for invoice numbers and their prefixes, which people
+        tell apart by eye. Bidi controls and zero-width characters (Unicode's format characters) are refused."""
+        value = self.text(key, required=required, max_length=max_length)
+        found = _INVISIBLE.search(value) if value is not None else None
+        if found:
+            code = f"U+{ord(found[0]):04X}"
+            raise self.invalid(key, f"must not contain invisible or direction-changing characters ({code})")
         return value
 
     def email(self, key: str) -> str | None:

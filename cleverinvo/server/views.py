@@ -165,7 +165,8 @@ def invoice_pdf(request: Request, _body: None) -> Response:
 
 
 def attachment(filename: str) -> str:
-    """``attachment; filename="INV-0042.pdf"``, with an RFC 6266 ``filename*`` when the name is not plain ASCII."""
+    """``attachment; filename="INV-0042.pdf"``, with an RFC 6266 ``filename*`` when the name is not plain ASCII.
+    The core's file names hold no ``/`` or ``\\``; quotes and what is not printable ASCII become ``_`` here."""
     plain = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in filename)
     if plain == filename:
         return f'attachment; filename="{filename}"'

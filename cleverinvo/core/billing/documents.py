@@ -5,6 +5,7 @@ then and stored. Rendering happens outside any transaction (read, render, then a
 never replaces a stored PDF of a newer version. Deleting an invoice deletes its PDF (foreign key cascade).
 """
 
+import re
 from dataclasses import dataclass
 
 import peewee as pw
@@ -17,6 +18,14 @@ from cleverinvo.core.pdf import render_invoice
 from cleverinvo.core.records import Invoice
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+def file_name(number: str, extension: str) -> str:
+    """``<number>.<extension>`` safe to save as given: a number like ``../../tmp/evil`` cannot name a folder (``/``
+    and ``\\`` become ``_``, and so do control characters, which older numbers may hold)."""
+    return f"{_UNSAFE_IN_FILE_NAMES.sub('_', number)}.{extension}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +57,11 @@ class Documents:
             .get_or_none()
         )
         if stored is not None:
-            return InvoicePdf(f"{invoice.number}.pdf", bytes(stored.data), invoice.version)
+            return InvoicePdf(file_name(invoice.number, "pdf"), bytes(stored.data), invoice.version)
         data = self._render_and_store(invoice)
         if data is None:
             raise NotFound(f"Invoice not found: {invoice_id}")
-        return InvoicePdf(f"{invoice.number}.pdf", data, invoice.version)
+        return InvoicePdf(file_name(invoice.number, "pdf"), data, invoice.version)
 
     def refresh(self, invoice_id: str) -> None:
         """Render and store the PDF unless the stored one is current; for a background thread after each change.

@@ -22,7 +22,7 @@ from cleverinvo.core.billing.totals import LineInput, Totals, compute_totals
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.delivery import links
 from cleverinvo.core.errors import Conflict, NotFound, ValidationError
-from cleverinvo.core.fields import Fields
+from cleverinvo.core.fields import Fields, days_after
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
 from cleverinvo.core.paging import Paging, search_key
@@ -84,7 +84,7 @@ def parse_lines(raw: Sequence[Any]) -> list[ParsedLine]:
     lines = []
     for index, item in enumerate(raw):
         f = Fields(item, LINE_FIELDS, prefix=f"lineItems[{index}].")
-        description = f.text("description", required=True, max_length=1000)
+        description = f.text("description", required=True, max_length=1000, multiline=True)
         quantity = f.decimal("quantity", required=True, above=ZERO, maximum=MAX_QUANTITY)
         unit_price = f.decimal("unitPrice", required=True, minimum=ZERO, maximum=MAX_UNIT_PRICE)
         tax_rate = f.decimal("taxRate", minimum=ZERO, maximum=HUNDRED, places=4)
@@ -297,17 +297,17 @@ class Invoices:
         to the schedule that made it."""
         f = Fields(data, INVOICE_FIELDS)
         client_id = f.text("clientId", required=True)
-        number = f.text("invoiceNumber", max_length=64)
+        number = f.visible_text("invoiceNumber", max_length=64)
         raw_lines = f.items("lineItems", required=True, max_items=MAX_LINES)
         issue = f.date("issueDate") or clock.today()
         due = f.date("dueDate")
-        notes = f.text("notes", max_length=5000)
-        terms = f.text("terms", max_length=5000)
+        notes = f.text("notes", max_length=5000, multiline=True)
+        terms = f.text("terms", max_length=5000, multiline=True)
         settings = accounts.row(self.account_id)
         cur = (
             currency(f.data["currency"]) if f.data.get("currency") is not None else currency(settings.default_currency)
         )
-        due = due or issue + dt.timedelta(days=settings.payment_terms_days)
+        due = due or days_after(issue, settings.payment_terms_days, "issueDate", "the default dueDate")
         self._check_dates(issue, due)
         lines = parse_lines(raw_lines or [])
         totals = totals_within_bounds(lines, cur)
@@ -352,11 +352,11 @@ class Invoices:
         changes: dict[str, Any] = {}
         for key in ("notes", "terms"):
             if f.has(key):
-                changes[key] = f.text(key, max_length=5000)
+                changes[key] = f.text(key, max_length=5000, multiline=True)
         new_lines = (
             parse_lines(f.items("lineItems", required=True, max_items=MAX_LINES) or []) if f.has("lineItems") else None
         )
-        new_number = f.text("invoiceNumber", required=True, max_length=64) if f.has("invoiceNumber") else None
+        new_number = f.visible_text("invoiceNumber", required=True, max_length=64) if f.has("invoiceNumber") else None
         new_client = f.text("clientId", required=True) if f.has("clientId") else None
         new_currency = currency(f.data["currency"]) if f.has("currency") else None
         new_issue = f.date("issueDate", required=True) if f.has("issueDate") else None
@@ -472,7 +472,7 @@ class Invoices:
         amount = f.decimal("amount", required=True, above=ZERO, maximum=MAX_AMOUNT)
         paid_on = f.date("date") or clock.today()
         method = f.text("method", max_length=64)
-        note = f.text("note", max_length=1000)
+        note = f.text("note", max_length=1000, multiline=True)
         assert amount is not None
         with transaction():
             row = self._row(invoice_id)
