@@ -115,7 +115,7 @@ class MailTemplates:
         language, kind = _parse_language(language), _parse_kind(kind)
         f = Fields(data, ("subject", "body"))
         subject = f.text("subject", required=True, max_length=MAX_SUBJECT)
-        body = f.text("body", required=True, max_length=MAX_BODY)
+        body = f.text("body", required=True, max_length=MAX_BODY, multiline=True)
         assert subject is not None and body is not None
         if "\n" in subject or "\r" in subject:
             raise f.invalid("subject", "must be one line")

@@ -100,7 +100,7 @@ def read_request(data: object) -> tuple[bool, Request]:
         to=parse_addresses(f.data.get("to"), "to"),
         cc=parse_addresses(f.data.get("cc"), "cc"),
         subject=f.text("subject", max_length=MAX_SUBJECT),
-        message=f.text("message", max_length=MAX_BODY),
+        message=f.text("message", max_length=MAX_BODY, multiline=True),
     )
     if request.subject is not None and ("\n" in request.subject or "\r" in request.subject):
         raise f.invalid("subject", "must be one line")

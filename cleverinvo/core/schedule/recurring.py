@@ -170,7 +170,7 @@ def _read(f: Fields) -> dict[str, Any]:
         columns["active"] = bool(f.boolean("active", required=True))
     for key in ("notes", "terms"):
         if f.has(key):
-            columns[key] = f.text(key, max_length=5000)
+            columns[key] = f.text(key, max_length=5000, multiline=True)
     return columns
 
 
