@@ -14,6 +14,7 @@ from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.delivery.sending import Delivery
+from cleverinvo.core.delivery.viewing import ViewPages
 from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
 from cleverinvo.core.schedule import recurring
 from cleverinvo.core.schedule.recurring import Occurrence, RecurringInvoices
@@ -45,6 +46,7 @@ class CleverInvo:
     def __init__(self, database: pw.Database) -> None:
         self.database = database
         self.accounts = Accounts()
+        self.view_pages = ViewPages()
         with transaction():
             self.accounts.get_or_create(DEFAULT_ACCOUNT)
 

@@ -17,6 +17,15 @@ from cleverinvo.server.jsonio import error
 
 access_log = logging.getLogger("cleverinvo.access")
 PUBLIC_PATHS = frozenset({"/healthz", "/api/v1/openapi.json"})
+PUBLIC_PREFIXES = ("/view/",)  # the public view pages, opened by their token alone
+
+
+def logged_path(path: str) -> str:
+    """The path as the access log shows it: a view page's token left out, since it alone opens the page."""
+    if not path.startswith("/view/"):
+        return path
+    _token, slash, rest = path.removeprefix("/view/").partition("/")
+    return f"/view/…{slash}{rest}"
 
 
 class AccessLogMiddleware:
@@ -45,7 +54,7 @@ class AccessLogMiddleware:
             access_log.info(
                 "%s %s %d %.1fms key=%s",
                 scope["method"],
-                scope["path"],
+                logged_path(scope["path"]),
                 status,
                 (time.perf_counter() - started) * 1000,
                 identity.prefix if identity else "-",
@@ -77,7 +86,7 @@ class ApiKeyMiddleware:
         self._refreshing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS or scope["path"].startswith(PUBLIC_PREFIXES):
             await self.app(scope, receive, send)
             return
         ci: CleverInvo = scope["app"].state.ci

@@ -2,11 +2,13 @@
 
 from starlette.routing import Route
 
-from cleverinvo.server import views
+from cleverinvo.server import viewpage, views
 from cleverinvo.server.views import endpoint
 
 CLIENT = "/api/v1/clients/{id}"
 INVOICE = "/api/v1/invoices/{id}"
+
+VIEW = "/view/{token}"
 
 routes = [
     Route("/healthz", endpoint(views.health), methods=["GET"], name="health"),
@@ -27,4 +29,7 @@ routes = [
     Route(
         f"{INVOICE}/payments", endpoint(views.record_payment, body="required"), methods=["POST"], name="payment-create"
     ),
+    Route(VIEW, viewpage.page, methods=["GET"], name="view-page"),
+    Route(f"{VIEW}/pdf", viewpage.pdf, methods=["GET"], name="view-pdf"),
+    Route(f"{VIEW}/seen", viewpage.seen, methods=["POST"], name="view-seen"),
 ]

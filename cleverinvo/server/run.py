@@ -13,6 +13,7 @@ from uvicorn.supervisors import Multiprocess
 
 from cleverinvo.core import DB_ENV_VAR
 from cleverinvo.core.access.ratelimit import SharedRateLimiter
+from cleverinvo.core.delivery.links import PUBLIC_URL_VAR
 
 RATE_STATE_VAR = "CLEVERINVO_RATE_STATE"
 
@@ -35,12 +36,21 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     """
     if db:
         os.environ[DB_ENV_VAR] = db  # worker processes open the same database
+    os.environ.setdefault(PUBLIC_URL_VAR, listening_url(host, port))  # view links point here unless told otherwise
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, _stopped)
     with tempfile.TemporaryDirectory(prefix="cleverinvo-") as runtime:
         if workers > 1:
             os.environ[RATE_STATE_VAR] = str(SharedRateLimiter.prepare(Path(runtime) / "rate-limits.sqlite"))
         _run_uvicorn(host, port, workers)
+
+
+def listening_url(host: str, port: int) -> str:
+    """The address ``serve`` is reached at: the host it listens on, or this machine's name when it listens on
+    every address."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.getfqdn()
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _stopped(signum: int, frame: object) -> None:

@@ -163,3 +163,10 @@ def test_config_toml_is_private_and_the_environment_wins(monkeypatch, tmp_path) 
         config.save_smtp_url("nonsense")
     config.save_smtp_url(None)
     assert config.saved_smtp_url() is None and 'kept = "yes"' in path.read_text()
+
+
+def test_the_owners_preview_never_counts_as_a_view(books, client) -> None:
+    sent = books.invoices.mark_sent(books.invoices.create(invoice_body(client.id, invoiceNumber="P-1")).id)
+    html = books.delivery.preview(sent.id)
+    assert "P-1" in html and "<script" not in html and f"/view/{sent.view_token}/pdf" in html
+    assert books.invoices.get(sent.id) == sent

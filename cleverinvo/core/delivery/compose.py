@@ -13,8 +13,9 @@ from email.utils import format_datetime, make_msgid
 
 import jinja2
 
-from cleverinvo.core.delivery import wording
 from cleverinvo.core.delivery.messages import MailTemplate, fill
+from cleverinvo.core.i18n.catalogs import N_, SOURCE_LANGUAGE
+from cleverinvo.core.i18n.locales import DocumentLocale, document_locale
 from cleverinvo.core.records import Invoice
 
 _html = jinja2.Environment(
@@ -29,6 +30,11 @@ _html = jinja2.Environment(
 def html_templates() -> jinja2.Environment:
     """The Jinja2 environment of every HTML this package writes: autoescaped, strict about missing values."""
     return _html
+
+
+def invoice_language(invoice: Invoice) -> str:
+    """The language the invoice's e-mails and view page are written in."""
+    return SOURCE_LANGUAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +63,13 @@ class Wording:
     body: str
 
 
-def placeholder_values(invoice: Invoice, language: str, link: str | None, seller: str | None) -> dict[str, str]:
-    """What each placeholder of a template stands for, formatted in ``language``."""
-    code = invoice.currency.code
+def placeholder_values(invoice: Invoice, words: DocumentLocale, link: str | None, seller: str | None) -> dict[str, str]:
+    """What each placeholder of a template stands for, formatted in the document's language."""
     return {
         "number": invoice.number,
-        "total": wording.money(invoice.total, code, language),
-        "amountDue": wording.money(invoice.amount_due, code, language),
-        "dueDate": wording.day(invoice.due_date, language),
+        "total": words.money(invoice.total, invoice.currency),
+        "amountDue": words.money(invoice.amount_due, invoice.currency),
+        "dueDate": words.date(invoice.due_date),
         "link": link or "",
         "client": invoice.client.name,
         "seller": seller or "",
@@ -73,7 +78,7 @@ def placeholder_values(invoice: Invoice, language: str, link: str | None, seller
 
 def fill_template(template: MailTemplate, invoice: Invoice, link: str | None, seller: str | None) -> Wording:
     """The template with this invoice's values in it."""
-    values = placeholder_values(invoice, template.language, link, seller)
+    values = placeholder_values(invoice, document_locale(template.language), link, seller)
     return Wording(subject=fill(template.subject, values), body=fill(template.body, values))
 
 
@@ -96,9 +101,17 @@ def _paragraphs(body: str, link: str | None) -> list[list[list[dict[str, object]
     return paragraphs
 
 
+EMAIL_LABELS = {
+    "number": N_("Invoice number"),
+    "total": N_("Total"),
+    "due": N_("Due date"),
+    "view": N_("View the invoice"),
+}
+
+
 def compose(
     invoice: Invoice,
-    language: str,
+    words: DocumentLocale,
     said: Wording,
     sender: Sender,
     to: Sequence[str],
@@ -119,22 +132,16 @@ def compose(
         message["Cc"] = ", ".join(cc)
     message["Date"] = format_datetime((sent_at or dt.datetime.now(dt.UTC)).replace(tzinfo=dt.UTC))
     message["Message-ID"] = make_msgid(domain=sender.email.rpartition("@")[2])
-    message["Content-Language"] = language
+    message["Content-Language"] = words.language
     message.set_content(text)
-    labels = {
-        "number": wording.gettext(language, "Invoice number"),
-        "total": wording.gettext(language, "Total"),
-        "due": wording.gettext(language, "Due date"),
-        "view": wording.gettext(language, "View the invoice"),
-    }
     html = _html.get_template("email.html").render(
-        language=language,
+        language=words.language,
         subject=said.subject,
         paragraphs=_paragraphs(text, link),
-        labels=labels,
+        labels={key: words.gettext(label) for key, label in EMAIL_LABELS.items()},
         number=invoice.number,
-        total=wording.money(invoice.total, invoice.currency.code, language),
-        due_date=wording.day(invoice.due_date, language),
+        total=words.money(invoice.total, invoice.currency),
+        due_date=words.date(invoice.due_date),
         link=link,
     )
     message.add_alternative(html, subtype="html")

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cleverinvo.core import clock
-from cleverinvo.core.delivery.wording import LANGUAGES, gettext
 from cleverinvo.core.errors import ValidationError
 from cleverinvo.core.fields import Fields
+from cleverinvo.core.i18n.catalogs import LANGUAGES, N_
+from cleverinvo.core.i18n.locales import document_locale
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 
@@ -33,15 +34,19 @@ class Kind(StrEnum):
 
 _BUILT_IN: dict[Kind, tuple[str, str]] = {
     Kind.INVOICE: (
-        "Invoice {number} from {seller}",
-        "Hello {client},\n\nplease find attached invoice {number} for {total}, due on {dueDate}.\n\n"
-        "You can also view it online: {link}\n\nKind regards,\n{seller}",
+        N_("Invoice {number} from {seller}"),
+        N_(
+            "Hello {client},\n\nplease find attached invoice {number} for {total}, due on {dueDate}.\n\n"
+            "You can also view it online: {link}\n\nKind regards,\n{seller}"
+        ),
     ),
     Kind.REMINDER: (
-        "Reminder: invoice {number} is due",
-        "Hello {client},\n\nthis is a friendly reminder that invoice {number} was due on {dueDate}; {amountDue} "
-        "is still open.\n\nYou can view it online: {link}\n\nIf you have already paid, please disregard this "
-        "message.\n\nKind regards,\n{seller}",
+        N_("Reminder: invoice {number} is due"),
+        N_(
+            "Hello {client},\n\nthis is a friendly reminder that invoice {number} was due on {dueDate}; "
+            "{amountDue} is still open.\n\nYou can view it online: {link}\n\nIf you have already paid, please "
+            "disregard this message.\n\nKind regards,\n{seller}"
+        ),
     ),
 }
 
@@ -108,7 +113,8 @@ class MailTemplates:
         if own is not None:
             return MailTemplate(language, kind, own.subject, own.body, custom=True)
         subject, body = _BUILT_IN[kind]
-        return MailTemplate(language, kind, gettext(language, subject), gettext(language, body), custom=False)
+        words = document_locale(language)
+        return MailTemplate(language, kind, words.gettext(subject), words.gettext(body), custom=False)
 
     def set(self, language: str, kind: Kind | str, data: object) -> MailTemplate:
         """Save the account's own ``{"subject": …, "body": …}`` for a language and kind."""

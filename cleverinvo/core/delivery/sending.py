@@ -17,12 +17,14 @@ from email_validator import EmailNotValidError, validate_email
 from cleverinvo.core import accounts, clock
 from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
-from cleverinvo.core.delivery import links, smtp, wording
-from cleverinvo.core.delivery.compose import Attachment, Sender, Wording, compose, fill_template
+from cleverinvo.core.delivery import links, smtp
+from cleverinvo.core.delivery.compose import Attachment, Sender, Wording, compose, fill_template, invoice_language
 from cleverinvo.core.delivery.config import MailConfig, mail_config
 from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT, Kind, MailTemplates
+from cleverinvo.core.delivery.viewing import render_page
 from cleverinvo.core.errors import Conflict, MailNotConfigured, ValidationError
 from cleverinvo.core.fields import Fields
+from cleverinvo.core.i18n.locales import document_locale
 from cleverinvo.core.records import Invoice, Status
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
@@ -65,11 +67,6 @@ def sender_of(account_id: str) -> Sender:
     if not row.seller_email:
         raise Conflict("Set the seller's e-mail address (sellerEmail) in the settings before e-mailing invoices")
     return Sender(name=row.seller_name, email=row.seller_email)
-
-
-def invoice_language(invoice: Invoice) -> str:
-    """The language the invoice's e-mails and view page are written in."""
-    return wording.language_of(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +123,15 @@ class Delivery:
         said = self._wording(invoice, language, Kind(kind), links.token_of(invoice.id) or "")
         to = (invoice.client.email,) if invoice.client.email else ()
         return Draft(to=to, subject=said.subject, message=said.body, language=language)
+
+    def preview(self, invoice_id: str) -> str:
+        """The view page as the client sees it, for the owner to look at: it never reports a view, so the owner's
+        own look never makes the invoice VIEWED."""
+        invoice = self.invoices.get(invoice_id)
+        seller = accounts.to_record(accounts.row(self.account_id))
+        pdf_url = f"{links.view_url(invoice.view_token)}/pdf" if invoice.view_token else None
+        words = document_locale(invoice_language(invoice))
+        return render_page(invoice, seller, words, pdf_url=pdf_url, seen_url=None, nonce="")
 
     def _wording(self, invoice: Invoice, language: str, kind: Kind, token: str) -> Wording:
         seller = accounts.row(self.account_id).seller_name
@@ -188,7 +194,7 @@ class Delivery:
         pdf = self.documents.pdf(invoice.id)
         message = compose(
             invoice,
-            language,
+            document_locale(language),
             said,
             sender,
             to=to,
