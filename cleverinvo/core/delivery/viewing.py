@@ -135,7 +135,7 @@ def render_page(
 
 def not_found_page() -> str:
     """The page for any token that opens nothing: it says nothing about why."""
-    return html_templates().get_template("not_found.html").render()
+    return html_templates().get_template("not_found.html").render(language="en", title="Not found")
 
 
 @dataclass(frozen=True, slots=True)
