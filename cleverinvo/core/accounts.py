@@ -8,13 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 import peewee as pw
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
 
-from cleverinvo.core import clock
+from cleverinvo.core import clock, logos
 from cleverinvo.core.errors import Conflict, LimitReached, NotFound, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import currency
-from cleverinvo.core.records import Account, PaperSize, Plan, SellerProfile
+from cleverinvo.core.records import Account, BankDetails, Language, Logo, PaperSize, Plan, SellerProfile
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 
@@ -38,16 +40,58 @@ LIMITS: dict[Plan, PlanLimits | None] = {
 SETTINGS: dict[str, pw.Field] = {
     "sellerName": models.Account.seller_name,
     "sellerAddress": models.Account.seller_address,
+    "sellerPostalCode": models.Account.seller_postal_code,
+    "sellerCity": models.Account.seller_city,
+    "sellerCountry": models.Account.seller_country,
     "sellerEmail": models.Account.seller_email,
-    "sellerTaxId": models.Account.seller_tax_id,
     "sellerPhone": models.Account.seller_phone,
+    "sellerTaxId": models.Account.seller_tax_id,
+    "sellerRegistration": models.Account.seller_registration,
+    "iban": models.Account.iban,
+    "bic": models.Account.bic,
+    "bankName": models.Account.bank_name,
     "numberPrefix": models.Account.number_prefix,
     "numberWidth": models.Account.number_width,
     "nextNumber": models.Account.next_number,
+    "creditNotePrefix": models.Account.credit_note_prefix,
+    "quotePrefix": models.Account.quote_prefix,
     "defaultCurrency": models.Account.default_currency,
     "paymentTermsDays": models.Account.payment_terms_days,
+    "defaultNotes": models.Account.default_notes,
+    "defaultTerms": models.Account.default_terms,
+    "language": models.Account.language,
     "paperSize": models.Account.paper_size,
+    "reminderDays": models.Account.reminder_days,
+    "eInvoice": models.Account.e_invoice,
 }
+# Free-text settings and their longest length; each is printed on documents.
+_TEXTS = {
+    "sellerName": 255,
+    "sellerAddress": 1000,
+    "sellerPostalCode": 32,
+    "sellerCity": 255,
+    "sellerPhone": 64,
+    "sellerTaxId": 64,
+    "sellerRegistration": 255,
+    "bankName": 255,
+    "defaultNotes": 5000,
+    "defaultTerms": 5000,
+}
+_MULTILINE = frozenset({"sellerAddress", "defaultNotes", "defaultTerms"})
+_PREFIXES = ("numberPrefix", "creditNotePrefix", "quotePrefix")
+_INTEGERS = {"numberWidth": (1, 12), "nextNumber": (1, 10**12), "paymentTermsDays": (0, 3650)}
+MAX_REMINDERS = 20
+MAX_REMINDER_DAY = 3650
+# Changing these changes what a draft's PDF shows.
+_PRINTED_COLUMNS = frozenset(
+    SETTINGS[key].name
+    for key in (*_TEXTS, "sellerCountry", "sellerEmail", "iban", "bic", "language", "paperSize", "eInvoice")
+    if key not in ("defaultNotes", "defaultTerms")
+)
+
+
+def _reminder_days(stored: str) -> tuple[int, ...]:
+    return tuple(int(day) for day in stored.split(",") if day)
 
 
 def to_record(row: models.Account) -> Account:
@@ -62,6 +106,10 @@ def to_record(row: models.Account) -> Account:
             email=row.seller_email,
             tax_id=row.seller_tax_id,
             phone=row.seller_phone,
+            postal_code=row.seller_postal_code,
+            city=row.seller_city,
+            country=row.seller_country,
+            registration=row.seller_registration,
         ),
         number_prefix=row.number_prefix,
         number_width=row.number_width,
@@ -69,6 +117,14 @@ def to_record(row: models.Account) -> Account:
         default_currency=row.default_currency,
         payment_terms_days=row.payment_terms_days,
         paper_size=PaperSize(row.paper_size),
+        bank=BankDetails(iban=row.iban, bic=row.bic, bank_name=row.bank_name),
+        credit_note_prefix=row.credit_note_prefix,
+        quote_prefix=row.quote_prefix,
+        default_notes=row.default_notes,
+        default_terms=row.default_terms,
+        language=Language(row.language),
+        reminder_days=_reminder_days(row.reminder_days),
+        e_invoice=row.e_invoice,
     )
 
 
@@ -127,29 +183,68 @@ def count_invoice_creation(account: models.Account) -> None:
     ).execute()
 
 
+def _bank_code(f: Fields, key: str, kind: type[IBAN] | type[BIC]) -> str | None:
+    """An IBAN or a BIC, checked (length, country format, checksum) and in its compact form."""
+    value = f.text(key, max_length=64)
+    if value is None:
+        return None
+    try:
+        return kind(value).compact
+    except SchwiftyException as exc:
+        raise f.invalid(key, f"is not a valid {kind.__name__}: {_reason(exc)}") from None
+
+
+def _reason(exc: SchwiftyException) -> str:
+    """schwifty's explanation, as the end of a sentence."""
+    text = str(exc).strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text else "wrong format"
+
+
+def _reminders(f: Fields) -> str:
+    value = f.data["reminderDays"]
+    if value is None:
+        return ""
+    if not isinstance(value, list) or len(value) > MAX_REMINDERS:
+        raise f.invalid("reminderDays", f"must be a list of at most {MAX_REMINDERS} whole numbers of days")
+    if any(isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= MAX_REMINDER_DAY for day in value):
+        raise f.invalid("reminderDays", f"must hold whole numbers of days from 1 to {MAX_REMINDER_DAY}")
+    return ",".join(str(day) for day in sorted(set(value)))
+
+
 def _read_settings(data: object) -> dict[pw.Field, Any]:
     f = Fields(data, SETTINGS)
     changes: dict[pw.Field, Any] = {}
-    for key in ("sellerName", "sellerAddress", "sellerTaxId", "sellerPhone"):
+    for key, longest in _TEXTS.items():
         if f.has(key):
-            address = key == "sellerAddress"
-            changes[SETTINGS[key]] = f.text(key, max_length=1000 if address else 255, multiline=address)
+            changes[SETTINGS[key]] = f.text(key, max_length=longest, multiline=key in _MULTILINE)
+    for key in _PREFIXES:
+        if f.has(key):
+            changes[SETTINGS[key]] = f.visible_text(key, max_length=20) or ""
     if f.has("sellerEmail"):
         changes[SETTINGS["sellerEmail"]] = f.email("sellerEmail")
-    if f.has("numberPrefix"):
-        changes[SETTINGS["numberPrefix"]] = f.visible_text("numberPrefix", max_length=20) or ""
-    integers = {"numberWidth": (1, 12), "nextNumber": (1, 10**12), "paymentTermsDays": (0, 3650)}
-    for key, (low, high) in integers.items():
+    if f.has("sellerCountry"):
+        changes[SETTINGS["sellerCountry"]] = f.country("sellerCountry")
+    if f.has("iban"):
+        changes[SETTINGS["iban"]] = _bank_code(f, "iban", IBAN)
+    if f.has("bic"):
+        changes[SETTINGS["bic"]] = _bank_code(f, "bic", BIC)
+    for key, (low, high) in _INTEGERS.items():
         if f.has(key):
             value = f.decimal(key, required=True, minimum=Decimal(low), maximum=Decimal(high), places=0)
             changes[SETTINGS[key]] = int(value)  # type: ignore[arg-type]
     if f.has("defaultCurrency"):
         changes[SETTINGS["defaultCurrency"]] = currency(f.data["defaultCurrency"], "defaultCurrency").code
+    if f.has("language"):
+        changes[SETTINGS["language"]] = f.language("language", required=True).value  # type: ignore[union-attr]
     if f.has("paperSize"):
         try:
             changes[SETTINGS["paperSize"]] = PaperSize(f.data["paperSize"]).value
         except ValueError:
             raise f.invalid("paperSize", "must be A4 or Letter") from None
+    if f.has("reminderDays"):
+        changes[SETTINGS["reminderDays"]] = _reminders(f)
+    if f.has("eInvoice"):
+        changes[SETTINGS["eInvoice"]] = f.boolean("eInvoice", required=True)
     return changes
 
 
@@ -206,6 +301,47 @@ class Settings:
         if changes:
             with transaction():
                 models.Account.update(changes).where(models.Account.id == self.account_id).execute()
-                if any(field.name.startswith("seller_") or field.name == "paper_size" for field in changes):
+                if any(field.name in _PRINTED_COLUMNS for field in changes):
                     models.InvoicePdf.forget(models.Invoice.account == self.account_id)
         return self.get()
+
+    def logo(self) -> Logo | None:
+        """The account's logo, or ``None`` when it has none."""
+        found = models.AccountLogo.get_or_none(models.AccountLogo.account == self.account_id)
+        if found is None:
+            return None
+        return Logo(
+            media_type=found.media_type,
+            width=found.width,
+            height=found.height,
+            data=bytes(found.data),
+            updated_at=found.updated_at,
+        )
+
+    def set_logo(self, data: bytes, media_type: str | None = None) -> Logo:
+        """Take a PNG or JPEG image (``media_type`` as declared, or ``None`` to go by its content), decode it and
+        store it re-encoded, scaled down to fit ``logos.MAX_SIDE`` pixels."""
+        image = logos.reencode(data, media_type)
+        now = clock.now()
+        with transaction():
+            row(self.account_id)
+            models.AccountLogo.delete().where(models.AccountLogo.account == self.account_id).execute()
+            models.AccountLogo.create(
+                account=self.account_id,
+                media_type=image.media_type,
+                width=image.width,
+                height=image.height,
+                data=image.data,
+                updated_at=now,
+            )
+            models.InvoicePdf.forget(models.Invoice.account == self.account_id)
+        logo = self.logo()
+        assert logo is not None
+        return logo
+
+    def remove_logo(self) -> None:
+        """Remove the account's logo (nothing happens when it has none)."""
+        with transaction():
+            removed = models.AccountLogo.delete().where(models.AccountLogo.account == self.account_id).execute()
+            if removed:
+                models.InvoicePdf.forget(models.Invoice.account == self.account_id)

@@ -11,7 +11,7 @@ from cleverinvo.core.errors import NotFound, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.paging import Paging, search_key
-from cleverinvo.core.records import Client, Page
+from cleverinvo.core.records import Client, Language, Page
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.search import matching
@@ -20,11 +20,16 @@ from cleverinvo.core.storage.search import matching
 _TEXT_FIELDS: dict[str, tuple[pw.Field, int]] = {
     "name": (models.Client.name, 255),
     "address": (models.Client.address, 1000),
+    "postalCode": (models.Client.postal_code, 32),
+    "city": (models.Client.city, 255),
     "taxId": (models.Client.tax_id, 64),
     "phone": (models.Client.phone, 64),
     "notes": (models.Client.notes, 5000),
 }
-CREATE_FIELDS = (*_TEXT_FIELDS, "email")
+_UNPRINTED = ("notes",)  # the client's notes are for the seller; documents never show them
+# Changing these changes what the client's draft invoices print.
+_PRINTED_COLUMNS = frozenset({"name", "email", "address", "postal_code", "city", "country", "tax_id", "phone"})
+CREATE_FIELDS = (*_TEXT_FIELDS, "email", "country", "language")
 UPDATE_FIELDS = (*CREATE_FIELDS, "isActive")
 
 
@@ -37,6 +42,10 @@ def to_record(row: models.Client) -> Client:
         tax_id=row.tax_id,
         phone=row.phone,
         notes=row.notes,
+        postal_code=row.postal_code,
+        city=row.city,
+        country=row.country,
+        language=Language(row.language) if row.language else None,
         is_active=row.is_active,
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -53,7 +62,13 @@ def _read(data: object, allowed: tuple[str, ...], creating: bool) -> dict[pw.Fie
         if key == "name" and (creating or f.has("name")):
             changes[column] = f.text("name", required=True, max_length=longest)
         elif f.has(key):
-            changes[column] = f.text(key, max_length=longest, multiline=key in _MULTILINE)
+            multiline, printed = key in _MULTILINE, key not in _UNPRINTED
+            changes[column] = f.text(key, max_length=longest, multiline=multiline, printed=printed)
+    if f.has("country"):
+        changes[models.Client.country] = f.country("country")
+    if f.has("language"):
+        language = f.language("language")
+        changes[models.Client.language] = language.value if language else None
     if f.has("email"):
         changes[models.Client.email] = f.email("email")
     if f.has("isActive"):
@@ -78,7 +93,8 @@ class Clients:
         return found
 
     def create(self, data: object) -> Client:
-        """A new active client from ``{"name": …, "email": …, "address": …, "taxId": …, "phone": …, "notes": …}``."""
+        """A new active client from ``{"name": …, "email": …, "address": …, "postalCode": …, "city": …,
+        "country": …, "language": …, "taxId": …, "phone": …, "notes": …}``."""
         values = _read(data, CREATE_FIELDS, creating=True)
         now = clock.now()
         with transaction():
@@ -110,7 +126,7 @@ class Clients:
             row.search = search_key(row.name, row.email)
             row.updated_at = clock.now()
             row.save()
-            if {column.name for column in values} & {"name", "email", "address", "tax_id"}:
+            if {column.name for column in values} & _PRINTED_COLUMNS:
                 models.InvoicePdf.forget(models.Invoice.client == row.id)
         return to_record(row)
 

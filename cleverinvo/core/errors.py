@@ -55,3 +55,11 @@ class MailNotConfigured(Conflict):
 
 class DeliveryFailed(CleverInvoError):
     """The mail server could not be reached or refused the message; ``message`` carries its reason."""
+
+
+class TooLarge(ValidationError):
+    """Input bigger than CleverInvo takes, such as a logo over its size limit."""
+
+
+class UnsupportedMediaType(ValidationError):
+    """Input of a kind CleverInvo does not take, such as a logo that is neither PNG nor JPEG."""

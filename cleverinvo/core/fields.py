@@ -7,6 +7,7 @@ a ``float`` (or a bool) is refused, so no binary fraction ever reaches money.
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from decimal import Context, Decimal
 from typing import Any
@@ -14,7 +15,10 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from cleverinvo.core.errors import ValidationError
+from cleverinvo.core.i18n.regions import parse_country, parse_language
 from cleverinvo.core.money import parse_date
+from cleverinvo.core.pdf.borb_setup import unprintable
+from cleverinvo.core.records import Language
 
 _MISSING = object()
 _WIDE = Context(prec=80)  # wide enough to test the places of any number we accept
@@ -52,6 +56,22 @@ def days_after(start: dt.date, days: int, field: str, purpose: str) -> dt.date:
         ) from None
 
 
+def describe_character(character: str) -> str:
+    """A character as a person can identify it: ``"日" (U+65E5 CJK UNIFIED IDEOGRAPH-65E5)``."""
+    name = unicodedata.name(character, "")
+    return f'"{character}" (U+{ord(character):04X}{" " + name if name else ""})'
+
+
+def check_printable(text: str, field: str) -> None:
+    """Refuse ``text`` when it holds a character the PDF font cannot print, naming that character: a document
+    never shows "?" or an empty box in place of what was typed."""
+    character = unprintable(text)
+    if character is not None:
+        raise ValidationError(
+            f"Invalid field: {field} contains {describe_character(character)}, which invoices cannot print", field
+        )
+
+
 class Fields:
     """One input object: checks its type and its keys up front, then reads typed values by name."""
 
@@ -86,12 +106,20 @@ class Fields:
         return value
 
     def text(
-        self, key: str, *, required: bool = False, max_length: int = 255, min_length: int = 0, multiline: bool = False
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        max_length: int = 255,
+        min_length: int = 0,
+        multiline: bool = False,
+        printed: bool = True,
     ) -> str | None:
         """A string, stripped of surrounding white space; an empty optional string reads as ``None``.
 
         One line unless ``multiline`` (addresses, notes, terms, descriptions): a name, a number or an id with a line
-        break or a tab would break every list, header and file it is printed in."""
+        break or a tab would break every list, header and file it is printed in. A ``printed`` text (one that
+        documents show) must hold only characters the PDF font can print."""
         value = self._get(key, required)
         if value is None:
             return None
@@ -109,16 +137,20 @@ class Fields:
         problem = text_problem(value, multiline=multiline)
         if problem:
             raise self.invalid(key, problem)
+        if printed:
+            check_printable(value, self.name(key))
         return value
 
     def visible_text(self, key: str, *, required: bool = False, max_length: int = 255) -> str | None:
         """One line of text every character of which is seen: for invoice numbers and their prefixes, which people
         tell apart by eye. Bidi controls and zero-width characters (Unicode's format characters) are refused."""
-        value = self.text(key, required=required, max_length=max_length)
+        value = self.text(key, required=required, max_length=max_length, printed=False)
         found = _INVISIBLE.search(value) if value is not None else None
         if found:
             code = f"U+{ord(found[0]):04X}"
             raise self.invalid(key, f"must not contain invisible or direction-changing characters ({code})")
+        if value is not None:
+            check_printable(value, self.name(key))
         return value
 
     def email(self, key: str) -> str | None:
@@ -175,6 +207,18 @@ class Fields:
         if not isinstance(value, str):
             raise self.invalid(key, "must be a date as YYYY-MM-DD")
         return parse_date(value, self.name(key))
+
+    def country(self, key: str) -> str | None:
+        """An optional ISO 3166-1 alpha-2 country code (``"de"`` reads as ``"DE"``); empty reads as ``None``."""
+        value = self._get(key, False)
+        return None if value is None or value == "" else parse_country(value, self.name(key))
+
+    def language(self, key: str, *, required: bool = False) -> Language | None:
+        """One of the document languages, ``en``, ``de``, …; an empty optional one reads as ``None``."""
+        value = self._get(key, required)
+        if value == "" and required:
+            raise ValidationError(f"Missing required field: {self.name(key)}", self.name(key))
+        return None if value is None or value == "" else parse_language(value, self.name(key))
 
     def boolean(self, key: str, *, required: bool = False) -> bool | None:
         """``true`` or ``false``."""

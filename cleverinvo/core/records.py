@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import TaxLine
 from cleverinvo.core.money import Currency
 
@@ -43,13 +44,53 @@ class PaperSize(StrEnum):
     LETTER = "Letter"
 
 
+class Language(StrEnum):
+    """The languages documents are written in."""
+
+    EN = "en"
+    DE = "de"
+    FR = "fr"
+    ES = "es"
+    IT = "it"
+    NL = "nl"
+    PL = "pl"
+    PT = "pt"
+
+
 @dataclass(frozen=True, slots=True)
 class SellerProfile:
+    """Who issues the invoices. ``address`` holds the street lines (line breaks allowed); ``country`` is an ISO
+    3166-1 alpha-2 code; ``registration`` the company register entry."""
+
     name: str | None
     address: str | None
     email: str | None
     tax_id: str | None
     phone: str | None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    registration: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BankDetails:
+    """Where to pay: a validated IBAN and BIC in their compact form, and the bank's name."""
+
+    iban: str | None
+    bic: str | None
+    bank_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Logo:
+    """An account's logo, as re-encoded by CleverInvo: ``image/png`` or ``image/jpeg``."""
+
+    media_type: str
+    width: int
+    height: int
+    data: bytes
+    updated_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +106,14 @@ class Account:
     default_currency: str
     payment_terms_days: int
     paper_size: PaperSize
+    bank: BankDetails
+    credit_note_prefix: str
+    quote_prefix: str
+    default_notes: str | None
+    default_terms: str | None
+    language: Language
+    reminder_days: tuple[int, ...]
+    e_invoice: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +125,10 @@ class Client:
     tax_id: str | None
     phone: str | None
     notes: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+    language: Language | None
     is_active: bool
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -90,6 +143,10 @@ class ClientRef:
     email: str | None
     address: str | None
     tax_id: str | None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +158,12 @@ class LineItem:
     discount_rate: Decimal
     amount: Decimal
     discount: Decimal
+    tax_category: TaxCategory = TaxCategory.STANDARD
+
+    @property
+    def net(self) -> Decimal:
+        """The discounted amount, the base of the line's tax."""
+        return self.amount - self.discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +218,12 @@ class Invoice(InvoiceSummary):
     version: int
     view_token: str | None = None  # opens the public view page; issued invoices only
     recurring_id: str | None = None  # the recurring schedule that made it
+    language: Language = Language.EN
+    buyer_reference: str | None = None
+    service_date: dt.date | None = None
+    service_period_start: dt.date | None = None
+    service_period_end: dt.date | None = None
+    tax_exemption_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 The process-level properties are checked in a fresh interpreter, where borb is first used."""
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from borb.pdf import Chunk, CompositeFont, HexColor
 
-from cleverinvo.core import Books
+from cleverinvo.core import Books, ValidationError
 from cleverinvo.core.pdf import borb_setup, render_invoice
 from cleverinvo.core.pdf.layout import Style, wrap
 from cleverinvo.core.records import Client
@@ -127,9 +128,18 @@ def test_measured_widths_equal_borbs_own(text: str, spacing: float, size: float,
     assert ours > 0
 
 
-def test_characters_missing_from_the_font_print_as_question_marks(books: Books, client: Client) -> None:
-    invoice = books.invoices.create(invoice_body(client.id, line("漢字 and 😀 are not in the font")))
-    [text] = pages_text(render_invoice(invoice, books.settings.get()))
+def test_characters_missing_from_the_font_are_refused_and_never_print_blank(books: Books, client: Client) -> None:
+    with pytest.raises(ValidationError) as refused:
+        books.invoices.create(invoice_body(client.id, line("漢字 and 😀 are not in the font")))
+    assert refused.value.message == (
+        'Invalid field: lineItems[0].description contains "漢" (U+6F22 CJK UNIFIED IDEOGRAPH-6F22), '
+        "which invoices cannot print"
+    )
+    invoice = books.invoices.create(invoice_body(client.id, line("fine")))
+    stored_before = dataclasses.replace(  # text stored before input was checked still renders
+        invoice, line_items=(dataclasses.replace(invoice.line_items[0], description="漢字 and 😀 are not in the font"),)
+    )
+    [text] = pages_text(render_invoice(stored_before, books.settings.get()))
     assert "?? and ? are not in the font" in text
 
 

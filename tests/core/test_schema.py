@@ -34,6 +34,7 @@ def build_version_1(target: str) -> None:
         later = (models.InvoicePdf, models.IdempotencyRecord)  # versions 2 and 3
         later += (models.ViewLink, models.MailTemplate, models.ReminderClaim)  # version 7
         later += (models.RecurringInvoice, models.RecurringRun)  # version 8
+        later += (models.AccountLogo,)  # version 9
         database.create_tables([m for m in models.MODELS if m not in later])
         migrator = SchemaMigrator.from_database(database)
         migrate(
@@ -42,6 +43,7 @@ def build_version_1(target: str) -> None:
             migrator.add_index("invoice", ("account_id", "client_id"), False),
             migrator.drop_index("invoice", "invoice_account_id_stage_due_date_paid_minor_total_minor"),  # undo 6
             migrator.drop_column("invoice", "recurring_id"),  # undo version 8 (with its two tables)
+            *(migrator.drop_column(table, column) for table, column, _ in db.BUSINESS_DOCUMENT_COLUMNS),  # undo 9
         )
         models.SchemaVersion.create(version=1)
         database.execute_sql(
@@ -68,6 +70,41 @@ def test_an_older_schema_is_migrated_forward_keeping_its_data(db_target, tmp_pat
     fresh = cleverinvo.core.open(new_database(tmp_path, "fresh.db"))
     assert migrated == (columns(fresh.database), indexes(fresh.database))
     fresh.close()
+
+
+def test_migrated_lines_are_zero_rated_at_0_percent_and_standard_otherwise(db_target):
+    build_version_1(db_target)
+    database = db.connect(db_target)
+    with database.atomic():
+        database.execute_sql(
+            "INSERT INTO client (id, account_id, name, is_active, search, created_at, updated_at) "
+            "VALUES ('c1', 'a1', 'Acme', true, 'acme', '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+        )
+        database.execute_sql(
+            "INSERT INTO invoice (id, account_id, client_id, number, search, currency, issue_date, due_date, stage, "
+            "sent_via_email, subtotal_minor, discount_minor, tax_minor, total_minor, paid_minor, version, created_at, "
+            "updated_at) VALUES ('i1', 'a1', 'c1', 'OLD-0001', 'old-0001', 'EUR', '2024-01-01', '2024-01-15', "
+            "'DRAFT', false, 300, 0, 19, 319, 0, 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+        )
+        for position, rate in enumerate(("0.00", "19", "0", "0.5")):
+            database.execute_sql(
+                "INSERT INTO line_item (invoice_id, position, description, quantity, unit_price, tax_rate, "
+                f"discount_rate, amount_minor, discount_minor) VALUES ('i1', {position}, 'Work', '1', '1', "
+                f"'{rate}', '0', 100, 0)"
+            )
+    database.close()
+    opened = cleverinvo.core.open(db_target)
+    invoice = opened.books().invoices.get("i1")
+    assert [li.tax_category.value for li in invoice.line_items] == ["Z", "S", "Z", "S"]
+    assert (invoice.language.value, invoice.buyer_reference, invoice.service_date) == ("en", None, None)
+    account = opened.books().settings.get()
+    assert (account.credit_note_prefix, account.quote_prefix, account.reminder_days, account.e_invoice) == (
+        "CN-",
+        "QUO-",
+        (),
+        False,
+    )
+    opened.close()
 
 
 def test_a_newer_schema_is_refused_clearly_and_left_alone(db_target):

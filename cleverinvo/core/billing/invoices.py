@@ -18,6 +18,7 @@ import peewee as pw
 
 from cleverinvo.core import accounts, clock
 from cleverinvo.core.billing import numbering
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import LineInput, Totals, compute_totals
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.delivery import links
@@ -26,7 +27,7 @@ from cleverinvo.core.fields import Fields, days_after
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
 from cleverinvo.core.paging import Paging, search_key
-from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, LineItem, Page, Payment, Status
+from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, Language, LineItem, Page, Payment, Status
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.search import matching, within
@@ -40,8 +41,14 @@ INVOICE_FIELDS = (
     "lineItems",
     "notes",
     "terms",
+    "language",
+    "buyerReference",
+    "serviceDate",
+    "servicePeriodStart",
+    "servicePeriodEnd",
+    "taxExemptionReason",
 )
-LINE_FIELDS = ("description", "quantity", "unitPrice", "taxRate", "discountRate")
+LINE_FIELDS = ("description", "quantity", "unitPrice", "taxRate", "discountRate", "taxCategory")
 PAYMENT_FIELDS = ("amount", "date", "method", "note")
 
 MAX_QUANTITY = Decimal("1000000000")
@@ -89,14 +96,69 @@ def parse_lines(raw: Sequence[Any]) -> list[ParsedLine]:
         unit_price = f.decimal("unitPrice", required=True, minimum=ZERO, maximum=MAX_UNIT_PRICE)
         tax_rate = f.decimal("taxRate", minimum=ZERO, maximum=HUNDRED, places=4)
         discount_rate = f.decimal("discountRate", minimum=ZERO, maximum=HUNDRED, places=4)
+        category = _category(f, tax_rate or ZERO)
         assert description is not None and quantity is not None and unit_price is not None
         lines.append(
             ParsedLine(
                 description,
-                LineInput(quantity, unit_price, tax_rate or ZERO, discount_rate or ZERO),
+                LineInput(quantity, unit_price, tax_rate or ZERO, discount_rate or ZERO, category),
             )
         )
     return lines
+
+
+def _category(f: Fields, rate: Decimal) -> TaxCategory:
+    """A line's ``taxCategory``: the one given, which must fit the rate, else the default for the rate."""
+    given = f.data.get("taxCategory")
+    if given is None:
+        return TaxCategory.default_for(rate)
+    try:
+        category = TaxCategory(given)
+    except ValueError:
+        raise f.invalid("taxCategory", f"must be one of {', '.join(c.value for c in TaxCategory)}") from None
+    problem = category.rate_problem(rate)
+    if problem is not None:
+        raise f.invalid("taxCategory", problem)
+    return category
+
+
+def check_exemption(lines: Sequence[ParsedLine], reason: str | None) -> None:
+    """Lines exempt, reverse-charged, intra-EU, exported or out of scope need the invoice to say why."""
+    if reason:
+        return
+    for index, line in enumerate(lines):
+        category = line.values.category
+        if category.needs_exemption_reason:
+            raise ValidationError(
+                f"Missing required field: taxExemptionReason (lineItems[{index}] has tax category "
+                f"{category.value}, {category.label})",
+                "taxExemptionReason",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyDates:
+    """When the goods or services were supplied: one date, or a period, or neither."""
+
+    date: dt.date | None
+    start: dt.date | None
+    end: dt.date | None
+
+    def check(self) -> None:
+        if self.date is not None and (self.start is not None or self.end is not None):
+            raise ValidationError(
+                "Invalid field: give either serviceDate or servicePeriodStart and servicePeriodEnd, not both",
+                "serviceDate",
+            )
+        if (self.start is None) != (self.end is None):
+            missing = "servicePeriodEnd" if self.end is None else "servicePeriodStart"
+            raise ValidationError(
+                f"Missing required field: {missing} (a service period needs its start and its end)", missing
+            )
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValidationError(
+                "Invalid field: servicePeriodEnd must not be before servicePeriodStart", "servicePeriodEnd"
+            )
 
 
 def totals_within_bounds(lines: Sequence[ParsedLine], cur: Currency) -> Totals:
@@ -133,9 +195,21 @@ def _summary_fields(row: models.Invoice, status: str) -> dict[str, Any]:
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "client": ClientRef(
-            id=client.id, name=client.name, email=client.email, address=client.address, tax_id=client.tax_id
+            id=client.id,
+            name=client.name,
+            email=client.email,
+            address=client.address,
+            tax_id=client.tax_id,
+            postal_code=client.postal_code,
+            city=client.city,
+            country=client.country,
+            phone=client.phone,
         ),
     }
+
+
+def _line_input(row: models.LineItem) -> LineInput:
+    return LineInput(row.quantity, row.unit_price, row.tax_rate, row.discount_rate, TaxCategory(row.tax_category))
 
 
 def _payment_record(row: models.Payment, cur: Currency) -> Payment:
@@ -198,9 +272,7 @@ class Invoices:
             models.LineItem.select().where(models.LineItem.invoice == row.id).order_by(models.LineItem.position)
         )
         payments = models.Payment.select().where(models.Payment.invoice == row.id)
-        totals = compute_totals(
-            [LineInput(li.quantity, li.unit_price, li.tax_rate, li.discount_rate) for li in lines], cur
-        )
+        totals = compute_totals([_line_input(li) for li in lines], cur)
         return Invoice(
             **_summary_fields(row, row.status),
             line_items=tuple(
@@ -212,6 +284,7 @@ class Invoices:
                     discount_rate=li.discount_rate,
                     amount=from_minor(li.amount_minor, cur),
                     discount=from_minor(li.discount_minor, cur),
+                    tax_category=TaxCategory(li.tax_category),
                 )
                 for li in lines
             ),
@@ -228,6 +301,12 @@ class Invoices:
             version=row.version,
             view_token=links.token_of(row.id),
             recurring_id=row.recurring_id,
+            language=Language(row.language),
+            buyer_reference=row.buyer_reference,
+            service_date=row.service_date,
+            service_period_start=row.service_period_start,
+            service_period_end=row.service_period_end,
+            tax_exemption_reason=row.tax_exemption_reason,
         )
 
     def list(
@@ -264,6 +343,7 @@ class Invoices:
                     "unit_price": line.values.unit_price,
                     "tax_rate": line.values.tax_rate,
                     "discount_rate": line.values.discount_rate,
+                    "tax_category": line.values.category.value,
                     "amount_minor": to_minor(result.amount, cur),
                     "discount_minor": to_minor(result.discount, cur),
                 }
@@ -292,24 +372,36 @@ class Invoices:
 
     def create(self, data: object, *, recurring_id: str | None = None) -> Invoice:
         """A new DRAFT invoice from the seed's body: ``clientId``, ``lineItems`` and optional ``invoiceNumber``,
-        ``currency``, ``issueDate``, ``dueDate``, ``notes``, ``terms``. The invoice and its line items are
-        written in one transaction (a savepoint of the caller's, when one is open). ``recurring_id`` links it
-        to the schedule that made it."""
+        ``currency``, ``issueDate``, ``dueDate``, ``notes``, ``terms``; and optional ``language`` (else the
+        client's, else the account's), ``buyerReference``, ``serviceDate`` or ``servicePeriodStart`` and
+        ``servicePeriodEnd``, ``taxExemptionReason``. The invoice and its line items are written in one
+        transaction (a savepoint of the caller's, when one is open). ``recurring_id`` links it to the schedule
+        that made it."""
         f = Fields(data, INVOICE_FIELDS)
-        client_id = f.text("clientId", required=True)
+        client_id = f.text("clientId", required=True, printed=False)
         number = f.visible_text("invoiceNumber", max_length=64)
         raw_lines = f.items("lineItems", required=True, max_items=MAX_LINES)
         issue = f.date("issueDate") or clock.today()
         due = f.date("dueDate")
         notes = f.text("notes", max_length=5000, multiline=True)
         terms = f.text("terms", max_length=5000, multiline=True)
+        language = f.language("language")
+        buyer_reference = f.text("buyerReference", max_length=255)
+        supply = SupplyDates(f.date("serviceDate"), f.date("servicePeriodStart"), f.date("servicePeriodEnd"))
+        supply.check()
+        exemption = f.text("taxExemptionReason", max_length=1000, multiline=True)
         settings = accounts.row(self.account_id)
         cur = (
             currency(f.data["currency"]) if f.data.get("currency") is not None else currency(settings.default_currency)
         )
         due = due or days_after(issue, settings.payment_terms_days, "issueDate", "the default dueDate")
+        if not f.has("notes"):
+            notes = settings.default_notes
+        if not f.has("terms"):
+            terms = settings.default_terms
         self._check_dates(issue, due)
         lines = parse_lines(raw_lines or [])
+        check_exemption(lines, exemption)
         totals = totals_within_bounds(lines, cur)
         now = clock.now()
         try:
@@ -331,6 +423,12 @@ class Invoices:
                     notes=notes,
                     terms=terms,
                     recurring_id=recurring_id,
+                    language=(language or client.language or account.language),
+                    buyer_reference=buyer_reference,
+                    service_date=supply.date,
+                    service_period_start=supply.start,
+                    service_period_end=supply.end,
+                    tax_exemption_reason=exemption,
                     created_at=now,
                     updated_at=now,
                     **self._totals_columns(totals, cur),
@@ -353,11 +451,22 @@ class Invoices:
         for key in ("notes", "terms"):
             if f.has(key):
                 changes[key] = f.text(key, max_length=5000, multiline=True)
+        if f.has("buyerReference"):
+            changes["buyer_reference"] = f.text("buyerReference", max_length=255)
+        if f.has("language"):
+            changes["language"] = f.language("language", required=True).value  # type: ignore[union-attr]
+        dates = {"serviceDate": "service_date", "servicePeriodStart": "service_period_start"}
+        dates["servicePeriodEnd"] = "service_period_end"
+        for key, column in dates.items():
+            if f.has(key):
+                changes[column] = f.date(key)
+        if f.has("taxExemptionReason"):
+            changes["tax_exemption_reason"] = f.text("taxExemptionReason", max_length=1000, multiline=True)
         new_lines = (
             parse_lines(f.items("lineItems", required=True, max_items=MAX_LINES) or []) if f.has("lineItems") else None
         )
         new_number = f.visible_text("invoiceNumber", required=True, max_length=64) if f.has("invoiceNumber") else None
-        new_client = f.text("clientId", required=True) if f.has("clientId") else None
+        new_client = f.text("clientId", required=True, printed=False) if f.has("clientId") else None
         new_currency = currency(f.data["currency"]) if f.has("currency") else None
         new_issue = f.date("issueDate", required=True) if f.has("issueDate") else None
         new_due = f.date("dueDate", required=True) if f.has("dueDate") else None
@@ -365,6 +474,11 @@ class Invoices:
             with transaction():
                 row = self._editable_row(invoice_id)
                 self._check_dates(new_issue or row.issue_date, new_due or row.due_date)
+                SupplyDates(*(changes.get(column, getattr(row, column)) for column in dates.values())).check()
+                check_exemption(
+                    new_lines if new_lines is not None else self._stored_lines(row.id),
+                    changes.get("tax_exemption_reason", row.tax_exemption_reason),
+                )
                 if new_client is not None:
                     changes["client"] = self.clients.active_row(new_client).id
                 if new_number is not None and new_number != row.number:
@@ -391,9 +505,7 @@ class Invoices:
     @staticmethod
     def _stored_lines(invoice_id: str) -> list[ParsedLine]:
         rows = models.LineItem.select().where(models.LineItem.invoice == invoice_id).order_by(models.LineItem.position)
-        return [
-            ParsedLine(r.description, LineInput(r.quantity, r.unit_price, r.tax_rate, r.discount_rate)) for r in rows
-        ]
+        return [ParsedLine(r.description, _line_input(r)) for r in rows]
 
     def delete(self, invoice_id: str) -> None:
         """Delete an invoice with its line items, payments and PDF."""
@@ -413,6 +525,9 @@ class Invoices:
                 "dueDate": issue + (source.due_date - source.issue_date),
                 "notes": source.notes,
                 "terms": source.terms,
+                "language": source.language.value,
+                "buyerReference": source.buyer_reference,
+                "taxExemptionReason": source.tax_exemption_reason,
                 "lineItems": [
                     {
                         "description": li.description,
@@ -420,6 +535,7 @@ class Invoices:
                         "unitPrice": li.unit_price,
                         "taxRate": li.tax_rate,
                         "discountRate": li.discount_rate,
+                        "taxCategory": li.tax_category.value,
                     }
                     for li in source.line_items
                 ],

@@ -1,7 +1,8 @@
 """Invoice totals as a pure function of values, by the EN 16931 rule.
 
 Per line: ``amount = round(quantity × unitPrice)`` and ``discount = round(amount × discountRate / 100)``.
-Tax is computed once per tax rate on the sum of that rate's discounted line amounts, rounded once.
+Tax is computed once per (VAT category, rate) on the sum of that group's discounted line amounts, rounded once;
+every group is listed with its base, 0 % groups included, so the bases add up to the net total.
 ``total = subtotal − discountTotal + taxTotal``. Every figure is rounded half-up to the currency's minor unit.
 """
 
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.money import CONTEXT, HUNDRED, ZERO, Currency, round_money
 
 
@@ -20,6 +22,12 @@ class LineInput:
     unit_price: Decimal
     tax_rate: Decimal = ZERO
     discount_rate: Decimal = ZERO
+    tax_category: TaxCategory | None = None  # None: the default for the rate
+
+    @property
+    def category(self) -> TaxCategory:
+        """The line's VAT category: the one given, else ``S`` above 0 % and ``Z`` at 0 %."""
+        return self.tax_category or TaxCategory.default_for(self.tax_rate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +45,9 @@ class LineTotals:
 
 @dataclass(frozen=True, slots=True)
 class TaxLine:
-    """The tax of one rate: its rate, the taxable base (sum of net line amounts) and the tax."""
+    """The tax of one (category, rate) group: the taxable base (sum of its net line amounts) and the tax."""
 
+    category: TaxCategory
     rate: Decimal
     base: Decimal
     tax: Decimal
@@ -66,12 +75,18 @@ def line_totals(line: LineInput, cur: Currency) -> LineTotals:
 def compute_totals(lines: Sequence[LineInput], cur: Currency) -> Totals:
     """All the totals of an invoice with these lines in this currency."""
     computed = tuple(line_totals(line, cur) for line in lines)
-    bases: dict[Decimal, Decimal] = {}
+    bases: dict[tuple[Decimal, TaxCategory], Decimal] = {}
     for line, result in zip(lines, computed, strict=True):
-        bases[line.tax_rate] = bases.get(line.tax_rate, ZERO) + result.net
+        group = (line.tax_rate, line.category)
+        bases[group] = bases.get(group, ZERO) + result.net
     taxes = tuple(
-        TaxLine(rate=rate, base=base, tax=round_money(CONTEXT.divide(CONTEXT.multiply(base, rate), HUNDRED), cur))
-        for rate, base in sorted(bases.items())
+        TaxLine(
+            category=category,
+            rate=rate,
+            base=base,
+            tax=round_money(CONTEXT.divide(CONTEXT.multiply(base, rate), HUNDRED), cur),
+        )
+        for (rate, category), base in sorted(bases.items())
     )
     subtotal = sum((r.amount for r in computed), start=round_money(ZERO, cur))
     discount_total = sum((r.discount for r in computed), start=round_money(ZERO, cur))

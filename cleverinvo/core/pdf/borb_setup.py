@@ -99,6 +99,19 @@ class MeasuredFont(CompositeFont):
         self["DescendantFonts"][0]["W"] = widths
 
 
+@functools.cache
+def _printable_characters() -> frozenset[str]:
+    """Every character both bundled fonts can print."""
+    return frozenset(Metrics.of(REGULAR).by_character) & frozenset(Metrics.of(BOLD).by_character)
+
+
+def unprintable(text: str) -> str | None:
+    """The first character of ``text`` the bundled fonts cannot print (line breaks and tabs aside), or ``None``.
+    Input checks refuse such text, so a document never shows a stand-in for what was typed."""
+    known = _printable_characters()
+    return next((c for c in text if c not in known and c not in "\n\r\t"), None)
+
+
 def printable(font: Font, text: str) -> str:
     """``text`` with the characters ``font`` lacks shown as "?": borb fails on a character it cannot map, and
     takes U+FFFD for "no character", so that cannot stand in."""

@@ -20,9 +20,11 @@ from cleverinvo.core.storage import search
 from cleverinvo.core.storage.models import (
     MODELS,
     Account,
+    AccountLogo,
     IdempotencyRecord,
     Invoice,
     InvoicePdf,
+    LineItem,
     MailTemplate,
     RecurringInvoice,
     RecurringRun,
@@ -143,6 +145,50 @@ def _add_recurring(migrator: SchemaMigrator) -> None:
     migrate(migrator.add_column("invoice", "recurring_id", pw.TextField(null=True)))
 
 
+_TEXT = pw.TextField(null=True)
+_DATE = pw.DateField(null=True)
+# Version 9's new columns: (table, column, field).
+BUSINESS_DOCUMENT_COLUMNS: tuple[tuple[str, str, pw.Field], ...] = (
+    *(
+        ("account", name, _TEXT)
+        for name in (
+            "seller_postal_code",
+            "seller_city",
+            "seller_country",
+            "seller_registration",
+            "iban",
+            "bic",
+            "bank_name",
+            "default_notes",
+            "default_terms",
+        )
+    ),
+    ("account", "credit_note_prefix", pw.TextField(default="CN-")),
+    ("account", "quote_prefix", pw.TextField(default="QUO-")),
+    ("account", "language", pw.TextField(default="en")),
+    ("account", "reminder_days", pw.TextField(default="")),
+    ("account", "e_invoice", pw.BooleanField(default=False)),
+    *(("client", name, _TEXT) for name in ("postal_code", "city", "country", "language")),
+    ("invoice", "language", pw.TextField(default="en")),
+    ("invoice", "buyer_reference", _TEXT),
+    ("invoice", "service_date", _DATE),
+    ("invoice", "service_period_start", _DATE),
+    ("invoice", "service_period_end", _DATE),
+    ("invoice", "tax_exemption_reason", _TEXT),
+    ("line_item", "tax_category", pw.TextField(default="S")),
+)
+
+
+def _add_business_document(migrator: SchemaMigrator) -> None:
+    """Version 9: the full seller profile, bank details, numbering of credit notes and quotes, languages,
+    reminders and e-invoicing in the account; its logo; client addresses and languages; invoice language,
+    buyer reference, date of supply and exemption reason; each line's tax category (zero-rated where the
+    rate is 0, standard otherwise)."""
+    migrate(*(migrator.add_column(table, name, field) for table, name, field in BUSINESS_DOCUMENT_COLUMNS))
+    LineItem.update(tax_category="Z").where(LineItem.tax_rate.cast("NUMERIC") == 0).execute()
+    AccountLogo.create_table()
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -152,6 +198,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     6: _index_statuses,
     7: _add_delivery,
     8: _add_recurring,
+    9: _add_business_document,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 
@@ -160,7 +207,22 @@ def ensure_schema(database: pw.Database) -> int:
     """Create a fresh schema, or migrate an older one forward in one transaction; refuse a newer one.
 
     Returns the version the database was at before (0 for a fresh database).
+
+    On SQLite, foreign keys are off while the schema changes: peewee adds a NOT NULL column by rebuilding the
+    table, and dropping the old table with foreign keys on would delete every row that refers to it (an account's
+    clients and invoices) by cascade. They are checked once the change is done.
     """
+    sqlite = isinstance(database, pw.SqliteDatabase)
+    if sqlite:
+        database.execute_sql("PRAGMA foreign_keys = OFF")  # takes effect outside a transaction only
+    try:
+        return _ensure_schema(database)
+    finally:
+        if sqlite:
+            database.execute_sql("PRAGMA foreign_keys = ON")
+
+
+def _ensure_schema(database: pw.Database) -> int:
     with transaction():
         if isinstance(database, pw.PostgresqlDatabase):  # one process at a time creates or migrates
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
@@ -183,6 +245,8 @@ def ensure_schema(database: pw.Database) -> int:
         migrator = SchemaMigrator.from_database(database)
         for version in range(found + 1, LATEST_VERSION + 1):
             MIGRATIONS[version](migrator)
+        if isinstance(database, pw.SqliteDatabase) and database.execute_sql("PRAGMA foreign_key_check").fetchone():
+            raise SchemaError("Migrating this database would break references between its rows; nothing was changed")
         if found != LATEST_VERSION:
             SchemaVersion.update(version=LATEST_VERSION).execute()
         return found

@@ -49,12 +49,37 @@ class Account(BaseModel):
     seller_email = pw.TextField(null=True)
     seller_tax_id = pw.TextField(null=True)
     seller_phone = pw.TextField(null=True)
+    seller_postal_code = pw.TextField(null=True)
+    seller_city = pw.TextField(null=True)
+    seller_country = pw.TextField(null=True)
+    seller_registration = pw.TextField(null=True)
+    iban = pw.TextField(null=True)
+    bic = pw.TextField(null=True)
+    bank_name = pw.TextField(null=True)
     number_prefix = pw.TextField(default="INV-")
     number_width = pw.IntegerField(default=4)
     next_number = pw.BigIntegerField(default=1)
     default_currency = pw.TextField(default="USD")
     payment_terms_days = pw.IntegerField(default=30)
     paper_size = pw.TextField(default="A4")
+    credit_note_prefix = pw.TextField(default="CN-")
+    quote_prefix = pw.TextField(default="QUO-")
+    default_notes = pw.TextField(null=True)
+    default_terms = pw.TextField(null=True)
+    language = pw.TextField(default="en")
+    reminder_days = pw.TextField(default="")  # comma-separated days after the due date, ascending
+    e_invoice = pw.BooleanField(default=False)
+
+
+class AccountLogo(BaseModel):
+    """An account's logo as CleverInvo re-encoded it (never the bytes that were sent)."""
+
+    account = pw.ForeignKeyField(Account, primary_key=True, on_delete="CASCADE")
+    media_type = pw.TextField()
+    width = pw.IntegerField()
+    height = pw.IntegerField()
+    data = pw.BlobField()
+    updated_at = pw.DateTimeField()
 
 
 class MonthlyUsage(BaseModel):
@@ -77,6 +102,10 @@ class Client(BaseModel):
     tax_id = pw.TextField(null=True)
     phone = pw.TextField(null=True)
     notes = pw.TextField(null=True)
+    postal_code = pw.TextField(null=True)
+    city = pw.TextField(null=True)
+    country = pw.TextField(null=True)
+    language = pw.TextField(null=True)
     is_active = pw.BooleanField(default=True)
     search = pw.TextField()  # casefolded name and e-mail, for a case-insensitive search equal on every backend
     created_at = pw.DateTimeField()
@@ -97,6 +126,12 @@ class Invoice(BaseModel):
     due_date = pw.DateField()
     notes = pw.TextField(null=True)
     terms = pw.TextField(null=True)
+    language = pw.TextField(default="en")
+    buyer_reference = pw.TextField(null=True)
+    service_date = pw.DateField(null=True)
+    service_period_start = pw.DateField(null=True)
+    service_period_end = pw.DateField(null=True)
+    tax_exemption_reason = pw.TextField(null=True)
     stage = pw.TextField(default="DRAFT")  # DRAFT, SENT or VIEWED; payments and dates derive the rest
     sent_via_email = pw.BooleanField(default=False)
     sent_at = pw.DateTimeField(null=True)
@@ -129,6 +164,7 @@ class LineItem(BaseModel):
     unit_price = DecimalText()
     tax_rate = DecimalText()
     discount_rate = DecimalText()
+    tax_category = pw.TextField(default="S")
     amount_minor = pw.BigIntegerField()
     discount_minor = pw.BigIntegerField()
 
@@ -271,6 +307,7 @@ class RecurringRun(BaseModel):
 MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Account,
+    AccountLogo,
     MonthlyUsage,
     Client,
     Invoice,
