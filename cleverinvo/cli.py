@@ -1,4 +1,4 @@
-"""The ``cleverinvo`` command: the TUI by default, ``serve`` for the HTTP API, ``keys`` and ``accounts``.
+"""The ``cleverinvo`` command: the TUI by default, ``serve`` for the HTTP API, ``keys``, ``accounts`` and ``recur``.
 
 Every command takes ``--db`` (or ``CLEVERINVO_DB``). Errors go to stderr with a non-zero exit and no traceback.
 """
@@ -82,6 +82,23 @@ def main(ctx: click.Context) -> None:
         from cleverinvo.tui.app import run
 
         run(_db())
+
+
+@main.command()
+@db_option
+@friendly_errors
+def recur() -> None:
+    """Make every recurring invoice that is due (one pass, for cron); prints what it made."""
+    ci = _open()
+    try:
+        done = ci.run_recurring()
+        for occurrence in done:
+            number = occurrence.invoice_number or "-"
+            reason = f"  {occurrence.detail}" if occurrence.detail else ""
+            click.echo(f"{occurrence.date.isoformat()}  {number}  {occurrence.outcome}{reason}")
+        click.echo(f"{len(done)} recurring invoice(s) due" if done else "No recurring invoice was due.")
+    finally:
+        ci.close()
 
 
 @main.command()

@@ -1,5 +1,7 @@
 """The Starlette application: ``create_app()`` with its routes, middleware and exception handlers."""
 
+import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -24,6 +26,7 @@ from cleverinvo.core import (
     ValidationError,
 )
 from cleverinvo.core.access.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
+from cleverinvo.server import periodic
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, error
 from cleverinvo.server.middleware import AccessLogMiddleware, ApiKeyMiddleware
 from cleverinvo.server.routes import routes
@@ -86,9 +89,13 @@ def create_app(db: str | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.ci = cleverinvo.core.open(db)
+        background = asyncio.create_task(periodic.run_forever(app.state.ci))
         try:
             yield
         finally:
+            background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await background
             app.state.ci.close()
 
     middleware = [Middleware(AccessLogMiddleware), Middleware(ApiKeyMiddleware, limiter=rate_limiter())]

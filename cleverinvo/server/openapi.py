@@ -10,6 +10,8 @@ from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT
 from cleverinvo.core.delivery.sending import MAX_RECIPIENTS
 from cleverinvo.core.paging import MAX_LIMIT, MAX_SEARCH
 from cleverinvo.core.records import Status
+from cleverinvo.core.schedule.recurring import ACTIONS, MAX_COUNT, MAX_DUE_DAYS, MAX_INTERVAL
+from cleverinvo.core.schedule.rules import Frequency
 from cleverinvo.server.jsonio import MAX_BODY_BYTES
 
 
@@ -201,11 +203,66 @@ SCHEMAS["Invoice"] = {
                     "format": "uri",
                     "description": "The public view page of an issued invoice (null for a draft)",
                 },
+                "recurringId": {
+                    "type": ["string", "null"],
+                    "description": "The recurring invoice schedule that made it",
+                },
             },
         },
     ]
 }
-for _name, _item in (("ClientList", "Client"), ("InvoiceList", "InvoiceSummary")):
+_SCHEDULE = {
+    "clientId": {"type": "string"},
+    "currency": {"type": ["string", "null"], "description": "ISO 4217 code; default: the account's"},
+    "lineItems": {"type": "array", "minItems": 1, "maxItems": MAX_LINES, "items": _ref("LineItemInput")},
+    "notes": _text(5000),
+    "terms": _text(5000),
+    "frequency": {"type": "string", "enum": [f.value for f in Frequency]},
+    "interval": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_INTERVAL, "default": 1},
+    "startDate": {
+        "type": ["string", "null"],
+        "format": "date",
+        "description": "The anchor of every date (31 January monthly: 28/29 February, 31 March); default: today",
+    },
+    "endDate": {"type": ["string", "null"], "format": "date", "description": "The last possible date (inclusive)"},
+    "count": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_COUNT, "description": "How many invoices"},
+    "dueDays": {
+        "type": ["integer", "null"],
+        "minimum": 0,
+        "maximum": MAX_DUE_DAYS,
+        "description": "Days from each invoice's date to its due date; default: the account's payment terms",
+    },
+    "action": {"type": "string", "enum": list(ACTIONS), "description": "draft: make drafts; send: issue each"},
+    "active": {"type": "boolean", "description": "false pauses; resuming makes no invoice dated before the resume"},
+}
+SCHEMAS["RecurringInvoiceInput"] = {"type": "object", "additionalProperties": False, "properties": _SCHEDULE}
+SCHEMAS["RecurringInvoiceCreate"] = {
+    **SCHEMAS["RecurringInvoiceInput"],
+    "required": ["clientId", "lineItems", "frequency"],
+}
+SCHEMAS["RecurringInvoice"] = {
+    "type": "object",
+    "required": ["id", *_SCHEDULE, "nextDate", "createdAt", "updatedAt"],
+    "properties": {
+        "id": {"type": "string"},
+        **_SCHEDULE,
+        "lineItems": {"type": "array", "items": _ref("LineItemInput")},
+        "currency": {"type": "string"},
+        "interval": {"type": "integer"},
+        "nextDate": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "The date of the next invoice it makes (null when paused or ended); read-only",
+        },
+        "createdAt": TIMESTAMP,
+        "updatedAt": TIMESTAMP,
+    },
+}
+for _name, _item in (
+    ("ClientList", "Client"),
+    ("InvoiceList", "InvoiceSummary"),
+    ("RecurringInvoiceList", "RecurringInvoice"),
+):
     SCHEMAS[_name] = {
         "type": "object",
         "required": ["data", "total", "page", "limit", "totalPages"],
@@ -309,6 +366,7 @@ def document() -> dict[str, Any]:
     invoice = _json("The invoice", _data(_ref("Invoice")), RATE_HEADERS)
     created_invoice = _json("Created; the PDF is rendered right after", _data(_ref("Invoice")), RATE_HEADERS)
     payment = _json("The payment", _data(_ref("Payment")), RATE_HEADERS)
+    schedule = _json("The recurring invoice schedule", _data(_ref("RecurringInvoice")), RATE_HEADERS)
     pdf = {
         "description": "The invoice as a PDF file",
         "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
@@ -401,6 +459,28 @@ def document() -> dict[str, Any]:
                     "",
                 ),
                 "post": _idempotent(_operation("Record a payment", ("201", payment), "409", body="PaymentInput")),
+            },
+            "/api/v1/recurring-invoices": {
+                "get": _operation(
+                    "List recurring invoice schedules",
+                    ("200", _json("A page of schedules", _ref("RecurringInvoiceList"), RATE_HEADERS)),
+                    "",
+                    params=LIST_PARAMS,
+                ),
+                "post": _idempotent(
+                    _operation(
+                        "Create a recurring invoice schedule", ("201", schedule), "", body="RecurringInvoiceCreate"
+                    )
+                ),
+            },
+            "/api/v1/recurring-invoices/{id}": {
+                "parameters": ID,
+                "get": _operation("Get a schedule", ("200", schedule), ""),
+                "put": _operation("Update a schedule", ("200", schedule), "", body="RecurringInvoiceInput"),
+                "patch": _operation("Update a schedule", ("200", schedule), "", body="RecurringInvoiceInput"),
+                "delete": _operation(
+                    "Delete a schedule; the invoices it made stay, with their recurringId", ("204", NO_CONTENT), ""
+                ),
             },
         },
     }

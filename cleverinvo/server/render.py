@@ -6,6 +6,7 @@ from typing import Any
 from cleverinvo.core.clock import iso_timestamp
 from cleverinvo.core.delivery.links import view_url
 from cleverinvo.core.records import Client, Invoice, InvoiceSummary, Page, Payment
+from cleverinvo.core.schedule.recurring import RecurringInvoice
 
 
 def client(c: Client) -> dict[str, Any]:
@@ -81,6 +82,29 @@ def invoice(i: Invoice) -> dict[str, Any]:
         "paidAt": iso_timestamp(i.paid_at),
         "version": i.version,
         "viewUrl": view_url(i.view_token) if i.view_token else None,
+        "recurringId": i.recurring_id,
+    }
+
+
+def recurring(r: RecurringInvoice) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "clientId": r.client_id,
+        "currency": r.currency.code,
+        "lineItems": list(r.line_items),
+        "notes": r.notes,
+        "terms": r.terms,
+        "frequency": r.frequency.value,
+        "interval": r.interval,
+        "startDate": r.start_date.isoformat(),
+        "endDate": r.end_date.isoformat() if r.end_date else None,
+        "count": r.count,
+        "dueDays": r.due_days,
+        "action": r.action,
+        "active": r.active,
+        "nextDate": r.next_date.isoformat() if r.next_date else None,
+        "createdAt": iso_timestamp(r.created_at),
+        "updatedAt": iso_timestamp(r.updated_at),
     }
 
 

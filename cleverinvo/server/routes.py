@@ -7,6 +7,7 @@ from cleverinvo.server.views import endpoint
 
 CLIENT = "/api/v1/clients/{id}"
 INVOICE = "/api/v1/invoices/{id}"
+RECURRING = "/api/v1/recurring-invoices/{id}"
 
 VIEW = "/view/{token}"
 
@@ -32,4 +33,16 @@ routes = [
     Route(VIEW, viewpage.page, methods=["GET"], name="view-page"),
     Route(f"{VIEW}/pdf", viewpage.pdf, methods=["GET"], name="view-pdf"),
     Route(f"{VIEW}/seen", viewpage.seen, methods=["POST"], name="view-seen"),
+    Route("/api/v1/recurring-invoices", endpoint(views.list_recurring), methods=["GET"], name="recurring"),
+    Route(
+        "/api/v1/recurring-invoices",
+        endpoint(views.create_recurring, body="required"),
+        methods=["POST"],
+        name="recurring-create",
+    ),
+    Route(RECURRING, endpoint(views.get_recurring), methods=["GET"], name="recurring-get"),
+    Route(
+        RECURRING, endpoint(views.update_recurring, body="required"), methods=["PUT", "PATCH"], name="recurring-update"
+    ),
+    Route(RECURRING, endpoint(views.delete_recurring), methods=["DELETE"], name="recurring-delete"),
 ]

@@ -191,6 +191,28 @@ def record_payment(request: Request, body: Any) -> Response:
     return JSONResponse({"data": render.payment(made)}, status_code=201, background=_pdf_later(mine, invoice_id))
 
 
+def list_recurring(request: Request, _body: None) -> Response:
+    return JSONResponse(render.page(books(request).recurring.list(**list_params(request)), render.recurring))
+
+
+def create_recurring(request: Request, body: Any) -> Response:
+    return JSONResponse({"data": render.recurring(books(request).recurring.create(body))}, status_code=201)
+
+
+def get_recurring(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": render.recurring(books(request).recurring.get(request.path_params["id"]))})
+
+
+def update_recurring(request: Request, body: Any) -> Response:
+    changed = books(request).recurring.update(request.path_params["id"], body)
+    return JSONResponse({"data": render.recurring(changed)})
+
+
+def delete_recurring(request: Request, _body: None) -> Response:
+    books(request).recurring.delete(request.path_params["id"])
+    return Response(status_code=204)
+
+
 def openapi(request: Request, _body: None) -> Response:
     from cleverinvo.server.openapi import document
 

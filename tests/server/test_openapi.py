@@ -38,6 +38,8 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
         "/api/v1/invoices/{id}/pdf",
         "/api/v1/invoices/{id}/send",
         "/api/v1/invoices/{id}/payments",
+        "/api/v1/recurring-invoices",
+        "/api/v1/recurring-invoices/{id}",
     }
 
 

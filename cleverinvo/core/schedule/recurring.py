@@ -31,6 +31,7 @@ from cleverinvo.core.records import Page
 from cleverinvo.core.schedule.rules import Frequency, Rule
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
+from cleverinvo.core.storage.search import matching
 
 FIELDS = (
     "clientId",
@@ -211,10 +212,15 @@ class RecurringInvoices:
     def get(self, schedule_id: str) -> RecurringInvoice:
         return _record(self._row(schedule_id))
 
-    def list(self, page: int = 1, limit: int = 20) -> Page[RecurringInvoice]:
-        """Newest first."""
-        paging = Paging.check(page, limit)
+    def list(self, page: int = 1, limit: int = 20, search: str | None = None) -> Page[RecurringInvoice]:
+        """Newest first; search matches the client's name or e-mail, case-insensitively."""
+        paging = Paging.check(page, limit, search)
         mine = models.RecurringInvoice.account == self.account_id
+        if paging.search is not None:
+            clients = models.Client.select(models.Client.id).where(
+                matching(models.Client, self.account_id, paging.search)
+            )
+            mine &= models.RecurringInvoice.client.in_(clients)
         total = models.RecurringInvoice.select().where(mine).count()
         newest_first = (
             models.RecurringInvoice.select()
