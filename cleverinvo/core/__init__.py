@@ -17,10 +17,12 @@ from cleverinvo.core.errors import (
     NotFound,
     SchemaError,
     TooManyAttempts,
+    Unavailable,
     ValidationError,
 )
 from cleverinvo.core.records import Plan, Status
 from cleverinvo.core.storage.db import ENV_VAR as DB_ENV_VAR
+from cleverinvo.core.storage.faults import unavailable
 from cleverinvo.core.store import Books, CleverInvo, open
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     "SchemaError",
     "Status",
     "TooManyAttempts",
+    "Unavailable",
     "ValidationError",
     "open",
+    "unavailable",
 ]

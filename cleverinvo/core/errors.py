@@ -41,6 +41,15 @@ class TooManyAttempts(CleverInvoError):
         self.retry_after = retry_after
 
 
+class Unavailable(CleverInvoError):
+    """The database cannot do this now (busy, or its disk is full) and nothing was changed; ``retry_after`` is in
+    seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class SchemaError(CleverInvoError):
     """The database cannot be used by this version of CleverInvo."""
 

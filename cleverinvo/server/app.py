@@ -23,6 +23,7 @@ from cleverinvo.core import (
     IdempotencyMismatch,
     LimitReached,
     NotFound,
+    Unavailable,
     ValidationError,
 )
 from cleverinvo.core.access.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
@@ -33,6 +34,8 @@ from cleverinvo.server.routes import routes
 from cleverinvo.server.run import RATE_STATE_VAR
 
 log = logging.getLogger("cleverinvo.server")
+
+CLOSE = {"Connection": "close"}  # uvicorn ends the connection after an unexpected failure: say so
 
 STATUS_OF: dict[type[CleverInvoError], int] = {
     ValidationError: 400,
@@ -47,10 +50,16 @@ STATUS_OF: dict[type[CleverInvoError], int] = {
 
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CleverInvoError)
+    if isinstance(exc, Unavailable):
+        cause = exc.__cause__ or exc
+        log.warning(
+            "503 on %s %s: %s (%s: %s)", request.method, request.url.path, exc.message, type(cause).__name__, cause
+        )
+        return error(503, exc.message, {"Retry-After": str(exc.retry_after)})
     status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 500)
     if status == 500:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.message)
-        return error(500, "Internal server error")
+        return error(500, "Internal server error", CLOSE)
     return error(status, exc.message)
 
 
@@ -65,7 +74,7 @@ async def too_large(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("Unexpected failure on %s %s", request.method, request.url.path)
-    return error(500, "Internal server error")
+    return error(500, "Internal server error", CLOSE)
 
 
 exception_handlers = {

@@ -10,7 +10,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cleverinvo.core import AuthenticationError, CleverInvo, TooManyAttempts
+from cleverinvo.core import AuthenticationError, CleverInvo, TooManyAttempts, unavailable
 from cleverinvo.core.access.ratelimit import Limiter, RateDecision
 from cleverinvo.core.records import KeyIdentity
 from cleverinvo.server.jsonio import error
@@ -107,6 +107,15 @@ class ApiKeyMiddleware:
             return
         except TooManyAttempts as exc:
             await error(429, exc.message, {"Retry-After": str(exc.retry_after)})(scope, receive, send)
+            return
+        except Exception as exc:
+            fault = unavailable(exc)
+            if fault is None:
+                raise
+            access_log.warning(
+                "503 checking a key on %s: %s (%s: %s)", scope["path"], fault.message, type(exc).__name__, exc
+            )
+            await error(503, fault.message, {"Retry-After": str(fault.retry_after)})(scope, receive, send)
             return
         if self.limiter.blocking:
             decision = await run_in_threadpool(self.limiter.take, identity.key_id)

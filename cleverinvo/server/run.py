@@ -2,9 +2,11 @@
 
 import logging
 import os
+import resource
 import signal
 import socket
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +19,63 @@ from cleverinvo.core.delivery.links import PUBLIC_URL_VAR
 
 RATE_STATE_VAR = "CLEVERINVO_RATE_STATE"
 
+
+class OncePer(logging.Filter):
+    """Lets one record of a kind (logger and message template) through per ``seconds``, and says how many of
+    that kind it held back: an attacker who makes the server fail the same way a thousand times a second
+    (failed accepts, malformed requests) must not fill the disk with log lines."""
+
+    def __init__(self, seconds: float = 10.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self._last: dict[tuple[str, object], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        kind = (record.name, record.msg)
+        now = time.monotonic()
+        last, held = self._last.get(kind, (float("-inf"), 0))
+        if now - last < self.seconds:
+            self._last[kind] = (last, held + 1)
+            return False
+        self._last[kind] = (now, 0)
+        if held:
+            record.msg = f"{record.msg} ({held} more like this in the last {self.seconds:g} s not logged)"
+        return True
+
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "filters": {"once_per_10s": {"()": OncePer, "seconds": 10.0}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"},
+        "stderr_limited": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stderr",
+            "filters": ["once_per_10s"],
+        },
+    },
     "loggers": {
-        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn": {"handlers": ["stderr_limited"], "level": "INFO", "propagate": False},
+        "asyncio": {"handlers": ["stderr_limited"], "level": "WARNING", "propagate": False},
         "cleverinvo": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's open-file limit to its hard limit (workers inherit it); returns the limit now."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 1 << 20
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return soft
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ValueError, OSError):
+        return soft
+    return wanted
 
 
 def serve(db: str | None, host: str, port: int, workers: int) -> None:
@@ -37,6 +86,7 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     if db:
         os.environ[DB_ENV_VAR] = db  # worker processes open the same database
     os.environ.setdefault(PUBLIC_URL_VAR, listening_url(host, port))  # view links point here unless told otherwise
+    raise_open_file_limit()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, _stopped)
     with tempfile.TemporaryDirectory(prefix="cleverinvo-") as runtime:
@@ -83,6 +133,8 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
         log_config=LOGGING,
         access_log=False,
         server_header=False,
+        http="cleverinvo.server.protocol:GuardedH11Protocol",
+        timeout_keep_alive=5,
         timeout_graceful_shutdown=10,
     )
     if workers == 1:

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cleverinvo.core import Books, ValidationError
+from cleverinvo.core import Books, ValidationError, unavailable
 from cleverinvo.core.access import idempotency
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
@@ -39,14 +39,20 @@ def endpoint(view: View, body: str = "none") -> Callable[[Request], Any]:
     """``body`` is "required" (a JSON body), "optional" (empty means ``{}``) or "none"."""
 
     async def handle(request: Request) -> Response:
-        if body == "none":
-            return await run_in_threadpool(view, request, None)
-        raw = await read_body(request)
-        parsed = {} if body == "optional" and not raw.strip() else parse_json(raw)
-        key = request.headers.get("idempotency-key")
-        if key is None or request.method != "POST":
-            return await run_in_threadpool(view, request, parsed)
-        return await idempotent(view, request, parsed, key, raw)
+        try:
+            if body == "none":
+                return await run_in_threadpool(view, request, None)
+            raw = await read_body(request)
+            parsed = {} if body == "optional" and not raw.strip() else parse_json(raw)
+            key = request.headers.get("idempotency-key")
+            if key is None or request.method != "POST":
+                return await run_in_threadpool(view, request, parsed)
+            return await idempotent(view, request, parsed, key, raw)
+        except Exception as exc:
+            fault = unavailable(exc)  # a busy or full database: 503, not 500
+            if fault is None or fault is exc:
+                raise
+            raise fault from exc
 
     handle.__name__ = view.__name__
     return handle

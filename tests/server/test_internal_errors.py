@@ -20,5 +20,6 @@ def test_unexpected_failure_is_a_bare_500(db_target, monkeypatch, caplog):
         response = http.get("/api/v1/clients", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 500
     assert response.json() == {"error": "Internal server error"}
+    assert response.headers["connection"] == "close"  # uvicorn ends the connection after it
     assert "secret" not in response.text and "Traceback" not in response.text
     assert "secret internals" in caplog.text

@@ -3,12 +3,19 @@
 The first request with a key claims it; its successful response is recorded in the same transaction as its
 effect, so a crash leaves neither. A retry with the same key and the same request gets the recorded response;
 the same key with a different request is refused; a retry while the first still runs is a conflict. Records
-are kept 24 hours. A claim whose request died without an answer is given up after ``ABANDONED_AFTER``.
+are kept 24 hours.
+
+A claim names its owner: the host, process id and process start time of the process running the request. A
+retry that finds a claim whose owner is on this host and no longer runs (killed, crashed, restarted: the same pid
+with another start time is another process) gives it up at once and runs. A claim owned on another host is given
+up ``ABANDONED_AFTER`` its creation.
 """
 
 import datetime as dt
 import hashlib
+import os
 import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -22,6 +29,32 @@ RETENTION = dt.timedelta(hours=24)
 ABANDONED_AFTER = dt.timedelta(minutes=5)
 _KEY_FORM = re.compile(r"[\x21-\x7e]{1,255}")
 R = TypeVar("R")
+
+
+def _start_time(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, from /proc), or ``None`` if there is no such process
+    (or no /proc to tell)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def _this_process() -> str:
+    return f"{socket.gethostname()}/{os.getpid()}/{_start_time(os.getpid())}"
+
+
+def _gone(owner: str | None) -> bool:
+    """Whether the process that made a claim certainly no longer runs (it ran on this host, and its pid is free
+    or taken by a process that started at another time)."""
+    if owner is None:
+        return False
+    host, _, rest = owner.partition("/")
+    pid, _, started = rest.partition("/")
+    if host != socket.gethostname() or not pid.isdigit() or started == "None":
+        return False
+    return _start_time(int(pid)) != started
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +85,13 @@ def claim(api_key_id: str, key: str, request_fingerprint: str) -> StoredResponse
             _this(api_key_id, key) & record.status.is_null() & (record.created_at < now - ABANDONED_AFTER)
         ).execute()
         found = record.get_or_none(_this(api_key_id, key))
+        if found is not None and found.status is None and _gone(found.owner):
+            record.delete().where(_this(api_key_id, key) & record.status.is_null()).execute()
+            found = None
         if found is None:
-            record.create(api_key=api_key_id, key=key, fingerprint=request_fingerprint, created_at=now)
+            record.create(
+                api_key=api_key_id, key=key, fingerprint=request_fingerprint, created_at=now, owner=_this_process()
+            )
             return None
     if found.fingerprint != request_fingerprint:
         raise IdempotencyMismatch("This Idempotency-Key was already used for a different request")

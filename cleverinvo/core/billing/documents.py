@@ -5,6 +5,7 @@ then and stored. Rendering happens outside any transaction (read, render, then a
 never replaces a stored PDF of a newer version. Deleting an invoice deletes its PDF (foreign key cascade).
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,9 @@ from cleverinvo.core.pdf import render_invoice
 from cleverinvo.core.records import Invoice
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
+from cleverinvo.core.storage.faults import unavailable
+
+log = logging.getLogger("cleverinvo.documents")
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r"[/\\\x00-\x1f\x7f]")
 
@@ -100,4 +104,9 @@ class Documents:
                 ).execute()
         except (NotFound, pw.IntegrityError):  # deleted before the write, or (PostgreSQL) during it
             return None
+        except Exception as exc:
+            fault = unavailable(exc)
+            if fault is None:
+                raise
+            log.warning("PDF of invoice %s served but not stored: %s (%s)", invoice.id, fault.message, exc)
         return data

@@ -189,6 +189,13 @@ def _add_business_document(migrator: SchemaMigrator) -> None:
     AccountLogo.create_table()
 
 
+def _own_idempotency_claims(migrator: SchemaMigrator) -> None:
+    """Version 10: an idempotency claim names the process that runs it, so a claim left by a crash is given up at
+    once. (A database migrated from before version 3 made the table with the column already.)"""
+    if "owner" not in {c.name for c in migrator.database.get_columns(IdempotencyRecord._meta.table_name)}:
+        migrate(migrator.add_column(IdempotencyRecord._meta.table_name, "owner", pw.TextField(null=True)))
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -199,6 +206,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     7: _add_delivery,
     8: _add_recurring,
     9: _add_business_document,
+    10: _own_idempotency_claims,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

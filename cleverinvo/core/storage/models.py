@@ -218,6 +218,7 @@ class IdempotencyRecord(BaseModel):
     content_type = pw.TextField(null=True)
     body = pw.BlobField(null=True)
     created_at = pw.DateTimeField()
+    owner = pw.TextField(null=True)  # the process running the first request: host, pid and start time
 
     class Meta:
         primary_key = pw.CompositeKey("api_key", "key")
