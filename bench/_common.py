@@ -53,6 +53,8 @@ def seed(
     """Grow an account to ``clients`` clients and ``invoices`` invoices through the library, ``BATCH`` operations per
     transaction (each create keeps its own nested transaction, so numbering stays correct). One invoice in ten is
     sent and one in twenty of those paid, so status filters have something to find. Returns the invoice count."""
+    if not books.settings.get().seller.name:
+        books.settings.update({"sellerName": "Bench Seller"})  # invoices are not sent without a seller name
     while len(client_ids) < clients:
         with transaction():
             for _ in range(min(BATCH, clients - len(client_ids))):

@@ -12,7 +12,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from cleverinvo.core import clock, logos
-from cleverinvo.core.errors import Conflict, LimitReached, NotFound, ValidationError
+from cleverinvo.core.errors import Conflict, LimitReached, NotFound, ProfileIncomplete, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import currency
@@ -149,6 +149,16 @@ def lock(account_id: str) -> models.Account:
     read it, so plan limits and numbering are decided by one writer at a time."""
     models.Account.update(plan=models.Account.plan).where(models.Account.id == account_id).execute()
     return row(account_id)
+
+
+def require_seller(account: models.Account, doing: str) -> None:
+    """Refuse ``doing`` (e.g. "send an invoice") while the account has no seller name: a document must never
+    be issued without saying who issues it (and never under the account's internal name)."""
+    if not (account.seller_name or "").strip():
+        raise ProfileIncomplete(
+            f"Cannot {doing} without a seller name: set sellerName in the account settings first "
+            "(it is printed on every invoice as who issues it)"
+        )
 
 
 def limits_of(account: models.Account) -> PlanLimits | None:

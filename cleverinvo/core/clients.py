@@ -10,11 +10,11 @@ from cleverinvo.core import accounts, clock
 from cleverinvo.core.errors import NotFound, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
-from cleverinvo.core.paging import Paging, search_key
+from cleverinvo.core.paging import Paging
 from cleverinvo.core.records import Client, Language, Page
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
-from cleverinvo.core.storage.search import matching
+from cleverinvo.core.storage.search import matching, search_key
 
 # API name → (column, longest text). ``name`` is required on create; the rest are optional.
 _TEXT_FIELDS: dict[str, tuple[pw.Field, int]] = {

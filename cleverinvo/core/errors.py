@@ -10,11 +10,27 @@ class CleverInvoError(Exception):
 
 
 class ValidationError(CleverInvoError):
-    """Input that breaks a rule. ``field`` names the offending field (dotted for line items) when known."""
+    """Input that breaks a rule, said three ways so that each shell can word it for its own reader.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    ``field`` names the offending field as the API does (``lineItems[3].quantity``) when known; ``name`` is the
+    field's own name (``quantity``); ``line`` the index of its line item, counted from 0, when it belongs to one;
+    ``problem`` what is wrong, without the field (``must be a number``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        *,
+        name: str | None = None,
+        line: int | None = None,
+        problem: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.name = name or field
+        self.line = line
+        self.problem = problem or message
 
 
 class NotFound(CleverInvoError):
@@ -23,6 +39,10 @@ class NotFound(CleverInvoError):
 
 class Conflict(CleverInvoError):
     """A request that clashes with the current state: a taken number, a change to a sent invoice."""
+
+
+class ProfileIncomplete(Conflict):
+    """Something needs the seller profile filled in first, such as issuing an invoice without a seller name."""
 
 
 class LimitReached(CleverInvoError):

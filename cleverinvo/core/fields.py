@@ -75,14 +75,23 @@ def check_printable(text: str, field: str) -> None:
 class Fields:
     """One input object: checks its type and its keys up front, then reads typed values by name."""
 
-    def __init__(self, data: object, allowed: Collection[str], prefix: str = "") -> None:
+    def __init__(self, data: object, allowed: Collection[str], prefix: str = "", line: int | None = None) -> None:
+        """``prefix`` and ``line`` place a line item's fields: ``Fields(item, LINE_FIELDS, "lineItems[3].", 3)``."""
         self.prefix = prefix
+        self.line = line
         if not isinstance(data, Mapping):
             where = f"{prefix.rstrip('.')} must be" if prefix else "The request body must be"
-            raise ValidationError(f"Invalid input: {where} a JSON object", prefix.rstrip(".") or None)
+            raise ValidationError(
+                f"Invalid input: {where} a JSON object",
+                prefix.rstrip(".") or None,
+                line=line,
+                problem="is not an object",
+            )
         for key in data:
             if not isinstance(key, str) or key not in allowed:
-                raise ValidationError(f"Unknown field: {prefix}{key}", f"{prefix}{key}")
+                raise ValidationError(
+                    f"Unknown field: {prefix}{key}", f"{prefix}{key}", line=line, problem="is not a known field"
+                )
         self.data: Mapping[str, Any] = data
 
     def name(self, key: str) -> str:
@@ -95,13 +104,21 @@ class Fields:
 
     def invalid(self, key: str, problem: str) -> ValidationError:
         """A ``ValidationError`` for this field: ``Invalid field: <name> <problem>``."""
-        return ValidationError(f"Invalid field: {self.name(key)} {problem}", self.name(key))
+        return ValidationError(
+            f"Invalid field: {self.name(key)} {problem}", self.name(key), name=key, line=self.line, problem=problem
+        )
+
+    def missing(self, key: str) -> ValidationError:
+        """The ``ValidationError`` of a required field left out: ``Missing required field: <name>``."""
+        return ValidationError(
+            f"Missing required field: {self.name(key)}", self.name(key), name=key, line=self.line, problem="is required"
+        )
 
     def _get(self, key: str, required: bool) -> Any:
         value = self.data.get(key, _MISSING)
         if value is _MISSING or value is None:
             if required:
-                raise ValidationError(f"Missing required field: {self.name(key)}", self.name(key))
+                raise self.missing(key)
             return None
         return value
 
@@ -128,7 +145,7 @@ class Fields:
         value = value.strip()
         if not value:
             if required or min_length:
-                raise ValidationError(f"Missing required field: {self.name(key)}", self.name(key))
+                raise self.missing(key)
             return None
         if len(value) < min_length:
             raise self.invalid(key, f"must be at least {min_length} characters")

@@ -63,10 +63,14 @@ def known_currencies() -> list[str]:
 def currency(code: object, field: str = "currency") -> Currency:
     """The ``Currency`` for an ISO 4217 code; anything else is a ``ValidationError`` on ``field``."""
     if not isinstance(code, str):
-        raise ValidationError(f"Invalid field: {field} must be a string", field)
+        raise ValidationError(f"Invalid field: {field} must be a string", field, problem="must be a string")
     normalized = code.strip().upper()
     if normalized not in _codes_in_use():
-        raise ValidationError(f"Invalid field: {field} '{code}' is not a known ISO 4217 currency code", field)
+        raise ValidationError(
+            f"Invalid field: {field} '{code}' is not a known ISO 4217 currency code",
+            field,
+            problem=f"'{code}' is not a known currency code (such as EUR, USD, JPY)",
+        )
     return Currency(normalized, get_currency_precision(normalized))
 
 
@@ -109,18 +113,6 @@ def format_quantity(value: Decimal, locale: str = "en_US") -> str:
     return format_decimal(normalized, format=f"#,##0.{'#' * places}" if places else "#,##0", locale=locale)
 
 
-def parse_decimal(text: str, field: str) -> Decimal:
-    """A number typed by a person (``1,250.50`` or ``1250.5``) as an exact Decimal, or a ``ValidationError``."""
-    cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValidationError(f"Invalid field: {field} must be a number", field) from None
-    if not value.is_finite():
-        raise ValidationError(f"Invalid field: {field} must be a finite number", field)
-    return value
-
-
 def parse_date(text: str, field: str) -> dt.date:
     """A ``YYYY-MM-DD`` date, or a ``ValidationError`` naming the field."""
     try:
@@ -128,4 +120,6 @@ def parse_date(text: str, field: str) -> dt.date:
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"Invalid field: {field} must be a date as YYYY-MM-DD", field) from None
+        raise ValidationError(
+            f"Invalid field: {field} must be a date as YYYY-MM-DD", field, problem="must be a date as YYYY-MM-DD"
+        ) from None

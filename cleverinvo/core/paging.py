@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from cleverinvo.core.errors import ValidationError
+from cleverinvo.core.storage.search import fold
 
 MAX_LIMIT = 100
 MAX_SEARCH = 255
@@ -14,7 +15,7 @@ MAX_SEARCH = 255
 class Paging:
     page: int
     limit: int
-    search: str | None  # casefolded; None when there is nothing to search for
+    search: str | None  # folded as the search column is; None when there is nothing to search for
 
     @classmethod
     def check(cls, page: int = 1, limit: int = 20, search: str | None = None) -> "Paging":
@@ -28,7 +29,7 @@ class Paging:
             raise ValidationError("Invalid query parameter: search must not contain control characters", "search")
         if search is not None and len(search) > MAX_SEARCH:
             raise ValidationError(f"Invalid query parameter: search must be at most {MAX_SEARCH} characters", "search")
-        return cls(page=page, limit=limit, search=search.strip().casefold() or None if search else None)
+        return cls(page=page, limit=limit, search=fold(search.strip()) or None if search else None)
 
     def rows(self, query: pw.ModelSelect, total: int) -> pw.ModelSelect | tuple[()]:
         """This page of an ordered query that has ``total`` rows. A page past the end is empty, however far
@@ -36,8 +37,3 @@ class Paging:
         if (self.page - 1) * self.limit >= total:
             return ()
         return query.paginate(self.page, self.limit)
-
-
-def search_key(*parts: str | None) -> str:
-    """The casefolded text a search runs against, the same on every backend."""
-    return "\n".join(p.casefold() for p in parts if p)

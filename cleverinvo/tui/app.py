@@ -11,6 +11,7 @@ from textual.screen import Screen
 import cleverinvo.core
 from cleverinvo.core import Books, CleverInvo
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT
+from cleverinvo.core.i18n.numbers import DEFAULT_LANGUAGE
 from cleverinvo.core.records import Client, Invoice
 from cleverinvo.tui.commands import CleverInvoCommands
 from cleverinvo.tui.screens.clients import ClientFormScreen, ClientsScreen
@@ -44,6 +45,7 @@ class CleverInvoApp(App[None]):
         super().__init__()
         self.ci = ci
         self.books: Books = ci.books(account)
+        self.language = DEFAULT_LANGUAGE  # how numbers are typed and shown: the account's language
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen()

@@ -1,9 +1,17 @@
-"""Core fixtures: a client to write invoices to."""
+"""Core fixtures: books whose seller profile is filled in (invoices cannot be issued without a seller name), and a
+client to write invoices to."""
 
 import pytest
 
-from cleverinvo.core import Books
+from cleverinvo.core import Books, CleverInvo
 from cleverinvo.core.records import Client
+
+
+@pytest.fixture
+def books(ci: CleverInvo) -> Books:
+    opened = ci.books()
+    opened.settings.update({"sellerName": "Zoë Ørsted Design"})
+    return opened
 
 
 @pytest.fixture

@@ -190,6 +190,35 @@ def test_duplicate_makes_a_new_draft_with_the_same_lines(books, client):
     assert copy.issue_date == clock.today() and copy.due_date - copy.issue_date == dt.timedelta(days=14)
 
 
+def test_a_copy_to_edit_takes_no_number_until_it_is_saved(books, client):
+    made = books.invoices.create(invoice_body(client.id, issueDate="2024-01-01", dueDate="2024-01-15", notes="n"))
+    copy = books.invoices.copy_of(made.id)
+    assert (copy["clientId"], copy["notes"], copy["dueDate"] - copy["issueDate"]) == (
+        client.id,
+        "n",
+        dt.timedelta(days=14),
+    )
+    assert "invoiceNumber" not in copy
+    assert books.invoices.list().total == 1 and books.settings.get().next_number == 2
+    assert books.invoices.create(copy).number == "INV-0002"
+
+
+def test_a_line_error_carries_its_field_and_its_line(books, client):
+    with pytest.raises(ValidationError) as err:
+        books.invoices.create(invoice_body(client.id, line(), line(), line(), line(quantity="x")))
+    error = err.value
+    assert (error.field, error.name, error.line, error.problem) == (
+        "lineItems[3].quantity",
+        "quantity",
+        3,
+        "must be a number",
+    )
+    assert error.message == "Invalid field: lineItems[3].quantity must be a number"
+    with pytest.raises(ValidationError) as err:
+        books.invoices.create(invoice_body(client.id, line(), {"quantity": 1, "unitPrice": 1}))
+    assert (err.value.name, err.value.line, err.value.problem) == ("description", 1, "is required")
+
+
 def test_preview_totals_computes_without_saving(books, client):
     from cleverinvo.core.billing.invoices import preview_totals
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from cleverinvo.core import ValidationError
 from cleverinvo.core.billing.totals import LineInput, compute_totals
-from cleverinvo.core.money import currency, format_money, format_quantity, from_minor, parse_decimal, to_minor
+from cleverinvo.core.money import currency, format_money, format_quantity, from_minor, to_minor
 
 D = Decimal
 
@@ -98,17 +98,6 @@ def test_formatting_for_the_currency():
     assert format_money(D("1.235"), currency("KWD")) == "KWD\u00a01.235"
     assert format_quantity(D("40.000")) == "40"
     assert format_quantity(D("1250.50")) == "1,250.5"
-
-
-@pytest.mark.parametrize("text", ["abc", "1.2.3", "NaN", "Infinity", ""])
-def test_parse_decimal_refuses_what_is_not_a_finite_number(text):
-    with pytest.raises(ValidationError) as err:
-        parse_decimal(text, "quantity")
-    assert err.value.field == "quantity"
-
-
-def test_parse_decimal_reads_what_people_type():
-    assert parse_decimal(" 1,250.50 ", "unitPrice") == D("1250.50")
 
 
 codes = st.sampled_from(["USD", "EUR", "JPY", "KWD", "CLP", "BHD", "GBP"])

@@ -51,6 +51,10 @@ def build_version_1(target: str) -> None:
             "default_currency, payment_terms_days) VALUES ('a1', 'default', 'unlimited', '2024-01-01 00:00:00', "
             "'OLD-', 4, 7, 'EUR', 14)"
         )
+        database.execute_sql(  # the search text as versions before 11 kept it: casefolded only
+            "INSERT INTO client (id, account_id, name, email, search, is_active, created_at, updated_at) VALUES "
+            "('c1', 'a1', 'Łódź Studio', NULL, 'łódź studio', TRUE, '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+        )
     database.close()
 
 
@@ -65,6 +69,7 @@ def test_an_older_schema_is_migrated_forward_keeping_its_data(db_target, tmp_pat
         "A4",
     )
     assert models.SchemaVersion.get().version == db.LATEST_VERSION
+    assert [c.name for c in opened.books().clients.list(search="lodz").items] == ["Łódź Studio"]  # refilled
     migrated = columns(opened.database), indexes(opened.database)
     opened.close()
     fresh = cleverinvo.core.open(new_database(tmp_path, "fresh.db"))
@@ -127,7 +132,7 @@ def test_the_recorded_version_1_file_migrates_like_the_built_one(tmp_path):
     built = tmp_path / "built.db"
     build_version_1(str(built))
     with sqlite3.connect(built) as conn:
-        conn.execute("DELETE FROM account")
+        conn.executescript("DELETE FROM client; DELETE FROM account;")
     for target in (path, built):
         cleverinvo.core.open(target).close()
     recorded, rebuilt = pw.SqliteDatabase(str(path)), pw.SqliteDatabase(str(built))

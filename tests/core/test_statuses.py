@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cleverinvo.core import Conflict, Status, ValidationError, clock
+from cleverinvo.core import Conflict, ProfileIncomplete, Status, ValidationError, clock
 from tests.core.helpers import invoice_body, line
 
 D = Decimal
@@ -60,6 +60,7 @@ def test_partial_then_full_payment(books, client):
         ({"amount": 1.5}, "amount"),
         ({}, "amount"),
         ({"amount": 1, "date": "yesterday"}, "date"),
+        ({"amount": 1, "date": "2099-01-01"}, "date"),
         ({"amount": 1, "via": "cash"}, "via"),
     ],
 )
@@ -69,6 +70,32 @@ def test_bad_payments_are_refused_and_change_nothing(books, client, body, field)
         books.invoices.record_payment(made.id, body)
     assert err.value.field == field
     assert books.invoices.get(made.id) == made
+
+
+def test_a_payment_dated_today_or_before_is_taken_one_dated_tomorrow_is_not(books, client, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 11, 24))
+    made = books.invoices.mark_sent(books.invoices.create(invoice_body(client.id)).id)
+    books.invoices.record_payment(made.id, {"amount": D(1), "date": "2026-11-24"})
+    books.invoices.record_payment(made.id, {"amount": D(1), "date": "2020-01-15"})
+    with pytest.raises(ValidationError) as err:
+        books.invoices.record_payment(made.id, {"amount": D(1), "date": "2026-11-25"})
+    assert (err.value.message, err.value.problem) == (
+        "Invalid field: date must not be in the future",
+        "must not be in the future",
+    )
+    assert books.invoices.get(made.id).amount_paid == D(2)
+
+
+def test_no_invoice_is_issued_without_a_seller_name(ci, client):
+    nameless = ci.books()
+    nameless.settings.update({"sellerName": None})
+    made = nameless.invoices.create(invoice_body(client.id))
+    with pytest.raises(ProfileIncomplete) as err:
+        nameless.invoices.mark_sent(made.id)
+    assert "without a seller name" in err.value.message
+    assert nameless.invoices.get(made.id) == made
+    nameless.settings.update({"sellerName": "Zoë Ørsted Design"})
+    assert nameless.invoices.mark_sent(made.id).status == Status.SENT
 
 
 def test_overdue_is_derived_from_the_due_date_and_what_is_owed(books, client):

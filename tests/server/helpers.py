@@ -30,6 +30,19 @@ def run_cli(db: str, *args: str, check: bool = True) -> subprocess.CompletedProc
     return result
 
 
+SELLER_NAME = "Zoë Ørsted Design"
+
+
+def name_the_seller(db: str, account: str) -> None:
+    """Give ``account`` the seller name an invoice needs before it can be sent (in a process of its own, as the
+    library holds one database per process)."""
+    script = (
+        "import sys, cleverinvo.core; ci = cleverinvo.core.open(sys.argv[1]); "
+        "ci.books(sys.argv[2]).settings.update({'sellerName': sys.argv[3]}); ci.close()"
+    )
+    subprocess.run([sys.executable, "-c", script, db, account, SELLER_NAME], check=True, timeout=60)
+
+
 @dataclass
 class Server:
     db: str
@@ -43,6 +56,7 @@ class Server:
         if account not in self.keys:
             out = run_cli(self.db, "keys", "create", "--account", account, "--label", "tests").stdout
             self.keys[account] = out.strip().splitlines()[-1]
+            name_the_seller(self.db, account)
         return self.keys[account]
 
     def client(self, account: str = "default", key: str | None = None) -> httpx.Client:

@@ -150,3 +150,22 @@ def test_bodies_over_one_mebibyte_are_413(api):
 
 def test_method_not_allowed_is_json(api):
     assert_error(api.put("/api/v1/clients", json={}), 405)
+
+
+def test_a_payment_dated_in_the_future_is_400_and_changes_nothing(api):
+    invoice = make_invoice(api, make_client(api)["id"])
+    assert api.post(f"/api/v1/invoices/{invoice['id']}/send", json={}).status_code == 200
+    payments = f"/api/v1/invoices/{invoice['id']}/payments"
+    future = assert_error(api.post(payments, json={"amount": 10, "date": "2099-01-01"}), 400)
+    assert future == "Invalid field: date must not be in the future"
+    assert api.get(payments).json()["data"] == []
+    assert api.post(payments, json={"amount": 10, "date": "2020-01-15"}).status_code == 201
+
+
+def test_sending_without_a_seller_name_is_409_naming_the_setting(server):
+    key = run_cli(server.db, "keys", "create", "--account", "nameless").stdout.strip().splitlines()[-1]
+    with server.client(key=key) as api:
+        invoice = make_invoice(api, make_client(api)["id"])
+        message = assert_error(api.post(f"/api/v1/invoices/{invoice['id']}/send", json={}), 409)
+        assert "without a seller name" in message and "sellerName" in message
+        assert api.get(f"/api/v1/invoices/{invoice['id']}").json()["data"]["status"] == "DRAFT"

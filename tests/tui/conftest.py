@@ -1,11 +1,11 @@
-"""Fixtures of the TUI tests: a fixed clock and the app over the test's real SQLite file."""
+"""Fixtures of the TUI tests: a fixed clock, books with a seller profile, and the app over the test's real database."""
 
 import datetime as dt
 import itertools
 
 import pytest
 
-from cleverinvo.core import CleverInvo, clock
+from cleverinvo.core import Books, CleverInvo, clock
 from cleverinvo.tui.app import CleverInvoApp
 
 NOW = dt.datetime(2026, 11, 24, 9, 0, 0)
@@ -19,5 +19,13 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def app(ci: CleverInvo) -> CleverInvoApp:
+def books(ci: CleverInvo) -> Books:
+    """The default account's books with its seller named, as they are once the first run is done."""
+    opened = ci.books()
+    opened.settings.update({"sellerName": "Zoë Ørsted Design"})
+    return opened
+
+
+@pytest.fixture
+def app(ci: CleverInvo, books: Books) -> CleverInvoApp:
     return CleverInvoApp(ci)

@@ -26,11 +26,11 @@ from cleverinvo.core.errors import Conflict, NotFound, ValidationError
 from cleverinvo.core.fields import Fields, days_after
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
-from cleverinvo.core.paging import Paging, search_key
+from cleverinvo.core.paging import Paging
 from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, Language, LineItem, Page, Payment, Status
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
-from cleverinvo.core.storage.search import matching, within
+from cleverinvo.core.storage.search import matching, search_key, within
 
 INVOICE_FIELDS = (
     "clientId",
@@ -90,7 +90,7 @@ def parse_lines(raw: Sequence[Any]) -> list[ParsedLine]:
     """Line items as given (a list of objects) into exact values, each checked with its own field name."""
     lines = []
     for index, item in enumerate(raw):
-        f = Fields(item, LINE_FIELDS, prefix=f"lineItems[{index}].")
+        f = Fields(item, LINE_FIELDS, prefix=f"lineItems[{index}].", line=index)
         description = f.text("description", required=True, max_length=1000, multiline=True)
         quantity = f.decimal("quantity", required=True, above=ZERO, maximum=MAX_QUANTITY)
         unit_price = f.decimal("unitPrice", required=True, minimum=ZERO, maximum=MAX_UNIT_PRICE)
@@ -363,7 +363,11 @@ class Invoices:
     @staticmethod
     def _check_dates(issue: dt.date, due: dt.date) -> None:
         if due < issue:
-            raise ValidationError("Invalid field: dueDate must not be before issueDate", "dueDate")
+            raise ValidationError(
+                "Invalid field: dueDate must not be before issueDate",
+                "dueDate",
+                problem="must not be before the issue date",
+            )
 
     def _claim_number(self, number: str) -> str:
         if numbering.is_taken(self.account_id, number):
@@ -513,34 +517,38 @@ class Invoices:
             row = self._row(invoice_id)
             models.Invoice.delete().where(models.Invoice.id == row.id).execute()
 
-    def duplicate(self, invoice_id: str) -> Invoice:
-        """A new DRAFT with the same client, currency, lines, notes and terms, dated today, numbered anew."""
+    def copy_of(self, invoice_id: str) -> dict[str, Any]:
+        """What ``create`` takes to make a copy of an invoice: the same client, currency, lines, notes and terms,
+        dated today with the same days to pay, and no number (it gets one when it is saved). An editor shows it
+        unsaved, so a copy thrown away takes no number."""
         source = self.get(invoice_id)
         issue = clock.today()
-        return self.create(
-            {
-                "clientId": source.client_id,
-                "currency": source.currency.code,
-                "issueDate": issue,
-                "dueDate": issue + (source.due_date - source.issue_date),
-                "notes": source.notes,
-                "terms": source.terms,
-                "language": source.language.value,
-                "buyerReference": source.buyer_reference,
-                "taxExemptionReason": source.tax_exemption_reason,
-                "lineItems": [
-                    {
-                        "description": li.description,
-                        "quantity": li.quantity,
-                        "unitPrice": li.unit_price,
-                        "taxRate": li.tax_rate,
-                        "discountRate": li.discount_rate,
-                        "taxCategory": li.tax_category.value,
-                    }
-                    for li in source.line_items
-                ],
-            }
-        )
+        return {
+            "clientId": source.client_id,
+            "currency": source.currency.code,
+            "issueDate": issue,
+            "dueDate": issue + (source.due_date - source.issue_date),
+            "notes": source.notes,
+            "terms": source.terms,
+            "language": source.language.value,
+            "buyerReference": source.buyer_reference,
+            "taxExemptionReason": source.tax_exemption_reason,
+            "lineItems": [
+                {
+                    "description": li.description,
+                    "quantity": li.quantity,
+                    "unitPrice": li.unit_price,
+                    "taxRate": li.tax_rate,
+                    "discountRate": li.discount_rate,
+                    "taxCategory": li.tax_category.value,
+                }
+                for li in source.line_items
+            ],
+        }
+
+    def duplicate(self, invoice_id: str) -> Invoice:
+        """A new DRAFT made from ``copy_of`` the invoice, numbered anew."""
+        return self.create(self.copy_of(invoice_id))
 
     # Statuses and payments ----------------------------------------------------------------------------------
 
@@ -555,6 +563,7 @@ class Invoices:
             row = self._row(invoice_id)
             if row.stage != Status.DRAFT.value:
                 raise Conflict(f"Invoice {row.number} was already sent")
+            accounts.require_seller(accounts.row(self.account_id), "send an invoice")
             now = clock.now()
             self._change(
                 row,
@@ -587,6 +596,8 @@ class Invoices:
         f = Fields(data, PAYMENT_FIELDS)
         amount = f.decimal("amount", required=True, above=ZERO, maximum=MAX_AMOUNT)
         paid_on = f.date("date") or clock.today()
+        if paid_on > clock.today():
+            raise f.invalid("date", "must not be in the future")
         method = f.text("method", max_length=64)
         note = f.text("note", max_length=1000, multiline=True)
         assert amount is not None

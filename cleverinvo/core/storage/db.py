@@ -21,6 +21,7 @@ from cleverinvo.core.storage.models import (
     MODELS,
     Account,
     AccountLogo,
+    Client,
     IdempotencyRecord,
     Invoice,
     InvoicePdf,
@@ -196,6 +197,20 @@ def _own_idempotency_claims(migrator: SchemaMigrator) -> None:
         migrate(migrator.add_column(IdempotencyRecord._meta.table_name, "owner", pw.TextField(null=True)))
 
 
+def _fold_accents(migrator: SchemaMigrator) -> None:
+    """Version 11: search text folded for accents too (``lodz`` finds ``Łódź``); rows whose text changes are
+    rewritten (on SQLite the triggers keep the trigram index in step)."""
+    refills = (
+        (Client, lambda row: search.search_key(row.name, row.email), (Client.name, Client.email)),
+        (Invoice, lambda row: search.search_key(row.number), (Invoice.number,)),
+    )
+    for model, key, columns in refills:
+        for row in model.select(model.id, model.search, *columns).iterator():
+            folded = key(row)
+            if folded != row.search:
+                model.update(search=folded).where(model.id == row.id).execute()
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -207,6 +222,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     8: _add_recurring,
     9: _add_business_document,
     10: _own_idempotency_claims,
+    11: _fold_accents,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -107,7 +107,7 @@ class Client(BaseModel):
     country = pw.TextField(null=True)
     language = pw.TextField(null=True)
     is_active = pw.BooleanField(default=True)
-    search = pw.TextField()  # casefolded name and e-mail, for a case-insensitive search equal on every backend
+    search = pw.TextField()  # folded name and e-mail (search.search_key): case- and accent-insensitive search
     created_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
 
@@ -120,7 +120,7 @@ class Invoice(BaseModel):
     account = pw.ForeignKeyField(Account, on_delete="CASCADE")
     client = pw.ForeignKeyField(Client, on_delete="RESTRICT")
     number = pw.TextField()
-    search = pw.TextField()  # casefolded number
+    search = pw.TextField()  # folded number (search.search_key)
     currency = pw.TextField()
     issue_date = pw.DateField()
     due_date = pw.DateField()

@@ -1,14 +1,17 @@
 """Substring search that an index serves, so a search stays fast as the books grow.
 
-Searchable text is kept casefolded in a ``search`` column (clients: name and e-mail; invoices: number), so the
-match is case-insensitive the same way on every backend. On PostgreSQL a ``pg_trgm`` GIN index serves
-``ILIKE '%term%'`` directly. On SQLite an FTS5 table with the trigram tokenizer, kept in step by triggers, finds
-the candidate ids; the ordinary ``LIKE`` then confirms each candidate, so the index only ever narrows the search
-and can never add a wrong result. Terms shorter than three characters have no trigram and are matched by
-``LIKE`` alone.
+Searchable text is kept folded in a ``search`` column (clients: name and e-mail; invoices: number): casefolded,
+accents and other marks removed, and letters such as ``ł``, ``ø``, ``æ`` written as their plain Latin
+neighbours; a search term is folded the same way. So ``lodz`` finds ``Łódź``, the same way on every backend.
+
+On PostgreSQL a ``pg_trgm`` GIN index serves ``ILIKE '%term%'`` directly. On SQLite an FTS5 table with the trigram
+tokenizer, kept in step by triggers, finds the candidate ids; the ordinary ``LIKE`` then confirms each candidate, so
+the index only ever narrows the search and can never add a wrong result. Terms shorter than three characters have no
+trigram and are matched by ``LIKE`` alone.
 """
 
 import logging
+import unicodedata
 
 import peewee as pw
 
@@ -16,6 +19,21 @@ from cleverinvo.core.storage import models
 
 log = logging.getLogger(__name__)
 SEARCHABLE: tuple[type[models.BaseModel], ...] = (models.Client, models.Invoice)
+# Letters that are not a base letter plus a mark, so Unicode decomposition leaves them as they are.
+_PLAIN = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th", "ĸ": "q"}
+)
+
+
+def fold(text: str) -> str:
+    """``text`` as searches compare it: ``Łódź Straße`` → ``lodz strasse``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_PLAIN)
+
+
+def search_key(*parts: str | None) -> str:
+    """The folded text a search runs against, the same on every backend."""
+    return "\n".join(fold(p) for p in parts if p)
 
 
 def _fts(model: type[models.BaseModel]) -> str:
@@ -73,7 +91,7 @@ def within(model: type[models.BaseModel], account_id: str) -> pw.Expression:
 
 
 def matching(model: type[models.BaseModel], account_id: str, term: str) -> pw.Expression:
-    """Rows of ``model`` in account ``account_id`` whose search text contains ``term`` (already casefolded);
+    """Rows of ``model`` in account ``account_id`` whose search text contains ``term`` (already folded);
     on SQLite the trigram index drives."""
     exact = model.search.contains(term)
     if len(term) < 3 or not _is_sqlite():

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cleverinvo.core.money import parse_decimal
+from cleverinvo.core.i18n.numbers import parse_number
 from cleverinvo.core.records import Client, Invoice, NewApiKey, Page, Payment
 from cleverinvo.tui.format import money, plain_number
 from cleverinvo.tui.screens.base import CoreModal
@@ -174,11 +174,12 @@ class PaymentDialog(FormDialog):
     def action_submit(self) -> None:
         invoices = self.books.invoices
         invoice_id = self.invoice.id
+        language = self.shell.language
 
         def record(values: dict[str, str]) -> Payment:
             body: dict[str, Any] = {k: v for k, v in values.items() if v.strip()}
             if "amount" in body:
-                body["amount"] = parse_decimal(body["amount"], "amount")
+                body["amount"] = parse_number(body["amount"], language, "amount")
             return invoices.record_payment(invoice_id, body)
 
         self.submit(record)

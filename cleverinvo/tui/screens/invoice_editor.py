@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -21,7 +20,6 @@ from cleverinvo.tui.widgets.form import ChoiceField, FormField, form_values, sho
 from cleverinvo.tui.widgets.lines import LineGrid, LineRow
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
-LINE_FIELD = re.compile(r"lineItems\[(\d+)\]\.(\w+)")
 NO_CLIENT = "Choose… (Ctrl+L)"
 
 
@@ -118,10 +116,11 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         rows = self.grid.rows
         priced = [row for row in rows if row.is_priced()]
         code = self.field("currency").value.strip() or self.default_currency
+        language = self.shell.language
         for row in rows:
             row.show_amount("")
         try:
-            bodies = [{**row.body(index), "description": "line"} for index, row in enumerate(priced)]
+            bodies = [{**row.body(index, language), "description": "line"} for index, row in enumerate(priced)]
             totals = preview_totals(code, bodies)
         except CleverInvoError as error:
             panel.show_problem(error.message)
@@ -187,7 +186,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
             body["clientId"] = self.client.id
         elif self.invoice is None:
             body["clientId"] = None
-        body["lineItems"] = [row.body(index) for index, row in enumerate(self.grid.rows)]
+        body["lineItems"] = [row.body(index, self.shell.language) for index, row in enumerate(self.grid.rows)]
         return body
 
     def action_save(self) -> None:
@@ -212,9 +211,9 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
     def refused(self, error: CleverInvoError) -> None:
         """Show the refusal beside its field: a line's field, the lines as a whole, or a header field."""
         self.grid.show_error(None)
-        match = LINE_FIELD.fullmatch(error.field or "") if isinstance(error, ValidationError) else None
-        if match is not None and int(match[1]) < len(self.grid.rows):
-            self.grid.rows[int(match[1])].show_error(match[2], error.message)
+        line = error.line if isinstance(error, ValidationError) else None
+        if isinstance(error, ValidationError) and line is not None and line < len(self.grid.rows):
+            self.grid.rows[line].show_error(error.name, error.message)
         elif isinstance(error, ValidationError) and error.field == "lineItems":
             self.grid.show_error(error.message)
         else:

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cleverinvo.core import ValidationError
-from cleverinvo.core.money import parse_decimal
+from cleverinvo.core.i18n.numbers import parse_number
 from cleverinvo.core.records import Account, ApiKeyInfo, NewApiKey
 from cleverinvo.tui.format import moment
 from cleverinvo.tui.screens.base import CoreScreen
@@ -91,7 +91,7 @@ class SettingsScreen(CoreScreen[None]):
         data: dict[str, Any] = dict(form_values(self.query(FormField)))
         try:
             for name in WHOLE_NUMBERS:
-                data[name] = parse_decimal(data[name], name)
+                data[name] = parse_number(data[name], self.shell.language, name)
         except ValidationError as error:
             show_refusal(self, error)
             return

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from cleverinvo.core.money import parse_decimal
+from cleverinvo.core.i18n.numbers import parse_number
 
 # Line field (as the core names it) → column heading.
 LINE_COLUMNS: dict[str, str] = {
@@ -43,13 +43,14 @@ class LineRow(Vertical):
     def input(self, key: str) -> Input:
         return next(i for i in self.query(Input) if i.name == key)
 
-    def body(self, index: int) -> dict[str, Any]:
-        """The line as the core reads it; typed numbers become Decimals, naming the field when they are not."""
+    def body(self, index: int, language: str) -> dict[str, Any]:
+        """The line as the core reads it; numbers typed as ``language`` writes them become Decimals, and a refusal
+        names the field and the line."""
         values = self.values()
         body: dict[str, Any] = {"description": values["description"]}
         for key in NUMBER_FIELDS:
             if values[key].strip():
-                body[key] = parse_decimal(values[key], f"lineItems[{index}].{key}")
+                body[key] = parse_number(values[key], language, key, line=index)
         return body
 
     def is_priced(self) -> bool:
