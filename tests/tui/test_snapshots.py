@@ -1,6 +1,7 @@
 """Every screen pinned at 80×24 on fixed books and a fixed clock (pytest-textual-snapshot)."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,7 +14,8 @@ SIZE = (80, 24)
 
 @pytest.fixture
 def ids(frozen_clock, books, monkeypatch) -> dict[str, str]:
-    monkeypatch.setattr(keys.secrets, "token_urlsafe", lambda n: "Qx7" * 14 + "Q")
+    # the API key shown once is fixed; every other random token (view links) stays random
+    monkeypatch.setattr(keys, "secrets", SimpleNamespace(token_urlsafe=lambda n: "Qx7" * 14 + "Q"))
     monkeypatch.setattr(dialogs, "default_export_folder", lambda: Path("/home/zoe/Downloads"))
     return seed(books)
 
