@@ -53,7 +53,7 @@ def build_version_1(target: str) -> None:
         )
         database.execute_sql(  # the search text as versions before 11 kept it: casefolded only
             "INSERT INTO client (id, account_id, name, email, search, is_active, created_at, updated_at) VALUES "
-            "('c1', 'a1', 'Łódź Studio', NULL, 'łódź studio', TRUE, '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+            "('c-lodz', 'a1', 'Łódź Studio', NULL, 'łódź studio', TRUE, '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
         )
     database.close()
 
