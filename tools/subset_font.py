@@ -1,6 +1,6 @@
 """Make the PDF font: DejaVu Sans (regular and bold) cut down with fontTools to the scripts invoices use.
 
-    /work/venv/bin/python tools/subset_font.py [--source DIR]
+    python tools/subset_font.py [--source DIR]
 
 DIR holds DejaVuSans.ttf and DejaVuSans-Bold.ttf (default: Debian's fonts-dejavu-core folder). The subsets go to
 ``cleverinvo/core/pdf/fonts/`` beside DejaVu's licence, copied from the package's copyright file. Glyph names are
@@ -20,18 +20,34 @@ DEBIAN_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 DEBIAN_LICENCE = Path("/usr/share/doc/fonts-dejavu-core/copyright")
 FACES = {"DejaVuSans.ttf": "DejaVuSans-Subset.ttf", "DejaVuSans-Bold.ttf": "DejaVuSans-Bold-Subset.ttf"}
 
-# Basic Latin, Latin-1, Latin Extended-A and -B, Greek, Cyrillic, general punctuation, currency symbols,
-# and the few letterlike and math signs an invoice meets (№, ™, −).
+# Latin (Basic, Latin-1, Extended-A, -B, IPA and spacing modifiers, combining marks, Extended Additional),
+# Greek (with Extended), Cyrillic (with Supplement), and the symbols people type into invoices: punctuation,
+# super- and subscripts, currencies, letterlike signs (№ ™ ℮), number forms (½ ⅓ Ⅳ), arrows, math operators
+# (≤ ≥ ≠ ± × ÷ √ ∞), technical signs (⌀ ⌘), geometric shapes and bullets (■ ● ◆), miscellaneous symbols (☎ ★ ♥),
+# dingbats (✓ ✔ ✗ ✘ ➜), and the two presentation ligatures ﬁ ﬂ. The document subsets it again to what it uses.
 UNICODE_RANGES = (
     (0x0020, 0x007E),
-    (0x00A0, 0x024F),
+    (0x00A0, 0x036F),
     (0x0370, 0x03FF),
-    (0x0400, 0x04FF),
+    (0x0400, 0x052F),
+    (0x1E00, 0x1EFF),
+    (0x1F00, 0x1FFF),
     (0x2000, 0x206F),
+    (0x2070, 0x209F),
     (0x20A0, 0x20CF),
-    (0x2116, 0x2116),
-    (0x2122, 0x2122),
-    (0x2212, 0x2212),
+    (0x2100, 0x214F),
+    (0x2150, 0x218F),
+    (0x2190, 0x21FF),
+    (0x2200, 0x22FF),
+    (0x2300, 0x23FF),
+    (0x2460, 0x24FF),
+    (0x25A0, 0x25FF),
+    (0x2600, 0x26FF),
+    (0x2700, 0x27BF),
+    (0x27F0, 0x27FF),
+    (0x2900, 0x297F),
+    (0x2B00, 0x2BFF),
+    (0xFB00, 0xFB06),
 )
 
 

@@ -3,14 +3,19 @@
 The process-level properties are checked in a fresh interpreter, where borb is first used."""
 
 import dataclasses
+import io
 import json
+import math
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
+import pypdf
 import pytest
-from borb.pdf import Chunk, CompositeFont, HexColor
+from borb.pdf import Chunk, HexColor
+from fontTools.ttLib import TTFont
 
 from cleverinvo.core import Books, ValidationError
 from cleverinvo.core.pdf import borb_setup, render_invoice
@@ -112,20 +117,19 @@ def test_borb_layout_caches_are_emptied_after_each_document(books: Books, client
     assert Chunk.get_size.cache_info().currsize == 0  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(
-    ("text", "spacing", "size", "words"),
-    [
-        ("Zoë Ørsted – Łódź", 0, 12, 0),
-        ("INV-0042 $5,500.00 ¥3,669 KWD\u00a01.235", 0.4, 9, 1.5),
-        ("Привет, Ωμέγα! № 7 ™ − €", 0, 10.5, 0),
-    ],
-)
-def test_measured_widths_equal_borbs_own(text: str, spacing: float, size: float, words: float) -> None:
-    font = borb_setup.document_font(borb_setup.REGULAR)
-    assert isinstance(font, borb_setup.MeasuredFont)
-    ours = font.get_width(text, character_spacing=spacing, font_size=size, word_spacing=words)
-    assert ours == CompositeFont.get_width(font, text, character_spacing=spacing, font_size=size, word_spacing=words)
-    assert ours > 0
+@pytest.mark.parametrize("path", [borb_setup.REGULAR, borb_setup.BOLD])
+def test_measured_widths_are_the_fonts_advances(path: Path) -> None:
+    font = borb_setup.document_font(path)
+    ttf = TTFont(path)
+    cmap, hmtx, scale = ttf.getBestCmap(), ttf["hmtx"], 1000 / ttf["head"].unitsPerEm
+    for text, size in (
+        ("Zoë Ørsted – Łódź", 12),
+        ("INV-0042 $5,500.00 ¥3,669", 9),
+        ("Привет, Ωμέγα! → ✓ ≤ ≥ € ½", 10.5),
+    ):
+        expected = sum(round(hmtx[cmap[ord(c)]][0] * scale) for c in text) * size / 1000
+        assert font.measure(text, size) == pytest.approx(expected)
+        assert font.get_width(text, font_size=size) == math.ceil(expected)
 
 
 def test_characters_missing_from_the_font_are_refused_and_never_print_blank(books: Books, client: Client) -> None:
@@ -143,14 +147,40 @@ def test_characters_missing_from_the_font_are_refused_and_never_print_blank(book
     assert "?? and ? are not in the font" in text
 
 
-def test_every_glyph_has_its_width_and_only_used_ones_are_written() -> None:
+def test_only_the_glyphs_a_document_uses_are_embedded_mapped_and_measured() -> None:
     font = borb_setup.document_font(borb_setup.BOLD)
-    assert isinstance(font, borb_setup.MeasuredFont)
-    assert all(font.get_width(c) > 0 for c in "AŁzΩЖ€–№")  # borb alone gives 0 to Ł, Ω, Ж, …
-    font.keep_used_widths()
-    glyphs = font["DescendantFonts"][0]["W"]
+    used = "AŁzΩЖ€–№é"
+    font.encode(used)
+    font.keep_used_glyphs()
+    descendant = font["DescendantFonts"][0]
+    glyphs = descendant["W"]
     written = {start + i for start, widths in zip(glyphs[::2], glyphs[1::2], strict=True) for i in range(len(widths))}
-    assert written == {font.metrics.glyph[c] for c in "AŁzΩЖ€–№"}
+    assert written == {font.metrics.glyph[c] for c in used}
+    cmap = font["ToUnicode"]["DecodedBytes"].decode()
+    assert cmap.count("<") - 4 == 2 * len(used)  # the code space range, then a pair per character
+    embedded = TTFont(io.BytesIO(descendant["FontDescriptor"]["FontFile2"]["DecodedBytes"]))
+    drawn = {name for name in embedded.getGlyphOrder() if embedded["glyf"][name].numberOfContours != 0}
+    order = embedded.getGlyphOrder()
+    expected = {order[font.metrics.glyph[c]] for c in used}
+    assert expected <= drawn
+    assert len(drawn) <= len(expected) + 3  # .notdef and the parts of é
+    assert font["BaseFont"] == descendant["BaseFont"] == descendant["FontDescriptor"]["FontName"]
+    assert str(font["BaseFont"]).endswith("+DejaVuSans-Bold")
+
+
+@pytest.mark.slow
+def test_a_1000_line_invoice_renders_in_under_30_seconds(books: Books, client: Client) -> None:
+    """The most lines an invoice takes, each description of several printed lines: some 400 pages. borb's own
+    writer took minutes for this (it scans every object for every reference)."""
+    items = [line("\n".join(f"Item {n}, part {k}: work done" for k in range(8)), 1, "10.00") for n in range(1000)]
+    invoice = books.invoices.create(invoice_body(client.id, *items))
+    start = time.perf_counter()
+    data = render_invoice(invoice, books.settings.get())
+    took = time.perf_counter() - start
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) > 150
+    assert "Item 999, part 7: work done" in reader.pages[-1].extract_text() + reader.pages[-2].extract_text()
+    assert took < 30, f"{took:.1f} s"
 
 
 def test_wrapped_lines_fit_and_keep_every_character() -> None:
@@ -160,3 +190,15 @@ def test_wrapped_lines_fit_and_keep_every_character() -> None:
     assert all(style.width(line) <= 120 for line in lines)
     assert "".join("".join(lines).split()) == "".join(text.split())
     assert "hard break, then Zoë Ørsted – Łódź" in " ".join(lines)
+
+
+def test_long_urls_and_numbers_break_after_a_separator_where_one_is_near() -> None:
+    style = Style(borb_setup.document_font(borb_setup.REGULAR), 9, HexColor("000000"), 12)
+    url = "https://billing.example.com/customers/4711/invoices/INV-2026-000042/download?format=pdf&lang=de"
+    lines = wrap(f"See {url} for the copy", style, 150)
+    assert all(style.width(line) <= 150 for line in lines)
+    assert "".join(lines).replace(" ", "") == f"See{url}forthecopy"
+    pieces = [line for line in lines if line not in ("See", "for the copy")]
+    assert len(pieces) > 1 and all(piece[-1] in "/-_.?&=" for piece in pieces[:-1]), pieces
+    digits = "7" * 80  # nothing to break after: cut where the line is full
+    assert [len(line) for line in wrap(digits, style, 150)] == [26, 26, 26, 2]

@@ -86,7 +86,7 @@ class Documents:
         """Render outside any transaction, then store, unless what the PDF shows changed meanwhile (then it is
         returned, not stored) or a newer version is stored; ``None`` when the invoice was deleted meanwhile."""
         account = self.settings.get()
-        data = render_invoice(invoice, account)
+        data = render_invoice(invoice, account, self.settings.logo())
         try:
             with transaction():
                 if self.invoices.get(invoice.id) != invoice or self.settings.get() != account:

@@ -1,5 +1,11 @@
-"""Invoice PDFs made with borb: ``render_invoice(invoice, account) -> bytes``, a pure function of values."""
+"""Business documents as PDF, made with borb: pure functions of values, no database inside.
 
-from cleverinvo.core.pdf.invoice import render_invoice
+``render_invoice(invoice, account, logo)`` gives an invoice's PDF. Credit notes and quotes use the same layout:
+describe the document as a ``Sheet`` (its kind, number, ``Fact``s beside the title, a reference line, lines and
+totals) and ``render`` it.
+"""
 
-__all__ = ["render_invoice"]
+from cleverinvo.core.pdf.document import Fact, Sheet, render
+from cleverinvo.core.pdf.invoice import invoice_sheet, render_invoice
+
+__all__ = ["Fact", "Sheet", "invoice_sheet", "render", "render_invoice"]
