@@ -68,6 +68,7 @@ def build(
     ]
     totals = compute_totals(inputs, cur)
     fields.pop("category", None)
+    method = str(fields.pop("method", "bank transfer"))
     fields.setdefault("notes", None)
     fields.setdefault("terms", None)
     invoice = Invoice(
@@ -91,7 +92,7 @@ def build(
             for line, i, t in zip(lines, inputs, totals.lines, strict=True)
         ),
         taxes=totals.taxes,
-        payments=(Payment("pay_1", "inv_sample", paid, dt.date(2026, 11, 30), "bank transfer", None, NOW),)
+        payments=(Payment("pay_1", "inv_sample", paid, dt.date(2026, 11, 30), method, None, NOW),)
         if paid
         else (),
         sent_via_email=False,
@@ -278,6 +279,7 @@ def examples() -> dict[str, tuple[Invoice, Account]]:
         Language.PL,
         Decimal("5000.00"),
         number="FV/2026/11/017",
+        method="przelew",
         service_date=dt.date(2026, 11, 24),
         notes="Dziękujemy za współpracę!",
     )

@@ -37,7 +37,7 @@ PAD = 5  # inside table cells, left and right
 ROW_PAD = 4  # inside table rows, above and below
 LOGO_HEIGHT = 46
 LOGO_DPI = 200  # a logo is stored at most this sharp for the size it is printed at
-QR_SIZE = 96
+QR_SIZE = 104  # with its quiet zone
 
 INK = HexColor("1F2937")
 MUTED = HexColor("6B7280")
@@ -566,17 +566,23 @@ class _Layout:
         width = self._summary_width(rows)
         row_height = 13
 
-        def heading(canvas: Canvas, top: float) -> None:
-            canvas.text(self.right - width + PAD, top - s.label.size - 4, self._("Payments received").upper(), s.label)
+        heading = self._("Payments received").upper()
+        heading_height = s.label.leading + 4
 
-        def row(label: str, value: str) -> Block:
+        def row(label: str, value: str, first: bool) -> Block:
+            """One payment; the first carries the heading, so that the heading never ends a page alone."""
+            above = heading_height if first else 0
+
             def paint(canvas: Canvas, top: float) -> None:
-                canvas.text(self.right - width + PAD, top - row_height + 4, label, s.muted.fitted(label, width / 2))
-                canvas.text(self.right - PAD, top - row_height + 4, value, s.body, Align.RIGHT)
+                if first:
+                    canvas.text(self.right - width + PAD, top - s.label.size - 4, heading, s.label)
+                baseline = top - above - row_height + 4
+                canvas.text(self.right - width + PAD, baseline, label, s.muted.fitted(label, width / 2))
+                canvas.text(self.right - PAD, baseline, value, s.body, Align.RIGHT)
 
-            return Block(row_height, paint)
+            return Block(above + row_height, paint)
 
-        return [Block(s.label.leading + 4, heading), *(row(*r) for r in rows), gap(10)]
+        return [*(row(*r, first=i == 0) for i, r in enumerate(rows)), gap(10)]
 
     def _payment_details(self) -> list[Block]:
         """Where to pay: account holder, IBAN, BIC, bank and the payment reference on the left, the EPC QR code
@@ -598,7 +604,7 @@ class _Layout:
         lines = [(label, wrap(value, s.bold, text_width)) for label, value in shown]
         text_height = s.label.leading + 4 + sum(len(values) for _label, values in lines) * s.body.leading
         caption = self._("Scan to pay")
-        height = max(text_height, QR_SIZE + s.small.leading + 4 if self.qr else 0) + 12
+        height = max(text_height, QR_SIZE + s.small.leading if self.qr else 0) + 12
 
         def paint(canvas: Canvas, top: float) -> None:
             canvas.box(self.left, top, self.right - self.left, 0.6, RULE)
@@ -611,10 +617,10 @@ class _Layout:
                     y -= s.body.leading
             if self.qr:
                 rows = [tuple(row) for row in self.qr.matrix]
-                module = QR_SIZE / (len(rows) + 2)  # a quiet zone of one module each side, within the white page
+                module = QR_SIZE / (len(rows) + 8)  # the four-module quiet zone on each side is part of QR_SIZE
                 left = self.right - QR_SIZE
-                canvas.modules(left + module, top - 8 - module, module, rows, BLACK)
-                canvas.text(left + QR_SIZE / 2, top - 8 - QR_SIZE - s.small.size, caption, s.small, Align.CENTER)
+                canvas.modules(left + 4 * module, top - 4 - 4 * module, module, rows, BLACK)
+                canvas.text(left + QR_SIZE / 2, top - 4 - QR_SIZE - s.small.size + 4, caption, s.small, Align.CENTER)
 
         return [gap(4), Block(height, paint), gap(6)]
 
