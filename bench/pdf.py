@@ -92,9 +92,7 @@ def build(
             for line, i, t in zip(lines, inputs, totals.lines, strict=True)
         ),
         taxes=totals.taxes,
-        payments=(Payment("pay_1", "inv_sample", paid, dt.date(2026, 11, 30), method, None, NOW),)
-        if paid
-        else (),
+        payments=(Payment("pay_1", "inv_sample", paid, dt.date(2026, 11, 30), method, None, NOW),) if paid else (),
         sent_via_email=False,
         sent_at=None,
         viewed_at=None,
