@@ -15,7 +15,7 @@ from click.core import ParameterSource
 
 import cleverinvo.core
 from cleverinvo import __version__
-from cleverinvo.core import DB_ENV_VAR, Books, CleverInvoError
+from cleverinvo.core import DB_ENV_VAR, Books, CleverInvoError, unavailable
 from cleverinvo.core.clock import iso_timestamp
 from cleverinvo.core.records import Plan
 
@@ -45,7 +45,10 @@ db_option = click.option(
 
 
 def _db() -> str | None:
-    return click.get_current_context().find_root().meta.get("db")
+    chosen = click.get_current_context().find_root().meta.get("db")
+    if chosen is not None and not chosen.strip():
+        raise click.UsageError("--db is empty: give a database file or URL, or leave --db out for the default")
+    return chosen
 
 
 def friendly_errors(command: F) -> F:
@@ -60,6 +63,9 @@ def friendly_errors(command: F) -> F:
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
+            fault = unavailable(exc)  # a busy, full or read-only database
+            if fault is not None:
+                raise click.ClickException(fault.message) from None
             if os.environ.get("CLEVERINVO_DEBUG"):
                 raise
             raise click.ClickException(f"unexpected failure ({type(exc).__name__}): {exc}") from None

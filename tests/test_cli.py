@@ -1,6 +1,7 @@
 """The console script: the fixed command forms, --db or CLEVERINVO_DB, errors on stderr without tracebacks."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,58 @@ def test_version_and_help_on_every_command(db_path):
         result = run(*args, "--help")
         assert result.returncode == 0 and "Usage: cleverinvo" in result.stdout
     assert "ID_OR_FIRST_12_CHARS" in run("keys", "revoke", "--help").stdout
+
+
+@pytest.mark.sqlite_only
+def test_a_sqlite_file_of_another_program_is_refused_and_left_alone(db_path):
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total TEXT)")
+    result = run("keys", "list", db=db_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "holds another program's tables (orders)" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["orders"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "--db is empty"),
+        ("  ", "--db is empty"),
+        ("mysql://user:secret@db.example/books", "unknown scheme mysql://"),
+        ("ftp://db.example/books", "unknown scheme ftp://"),
+    ],
+)
+def test_an_empty_db_or_an_unknown_url_scheme_is_a_one_line_error(tmp_path, value, message):
+    for args in (("keys", "list"), ("serve",)):
+        result = run(*args, "--db", value)
+        assert result.returncode != 0 and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and "secret" not in result.stderr
+    assert not (tmp_path / "cleverinvo.db").exists()
+
+
+@pytest.mark.sqlite_only
+def test_a_read_only_database_file_gets_a_clear_message(db_path):
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed: cannot make a file read-only for every user")
+    cleverinvo.core.open(db_path).close()
+    if subprocess.run(["chattr", "+i", str(db_path)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not permitted here (no CAP_LINUX_IMMUTABLE): cannot make the file read-only")
+    try:
+        assert run("keys", "list", db=db_path).returncode == 0  # reading still works
+        result = run("keys", "create", db=db_path)
+    finally:
+        subprocess.run(["chattr", "-i", str(db_path)], check=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: The database is read-only (its file or folder cannot be written by this user); nothing was changed"
+    )
+
+
+def test_a_database_folder_that_cannot_be_made_is_a_clear_message(tmp_path):
+    (tmp_path / "file").write_text("")
+    result = run("keys", "list", db=tmp_path / "file" / "books.db")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Cannot create the folder for the database" in result.stderr

@@ -36,6 +36,7 @@ from cleverinvo.core.storage.models import (
 )
 
 ENV_VAR = "CLEVERINVO_DB"
+URL_SCHEMES = frozenset({"sqlite", "postgres", "postgresql"})
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -51,7 +52,9 @@ def default_path() -> Path:
 
 def resolve_target(target: str | os.PathLike[str] | None) -> str:
     """The database the caller means: the argument, ``CLEVERINVO_DB``, or the default file."""
-    if target is not None and str(target):
+    if target is not None:
+        if not str(target).strip():
+            raise SchemaError("No database given: the database path or URL is empty")
         return str(target)
     return os.environ.get(ENV_VAR) or str(default_path())
 
@@ -65,8 +68,14 @@ def connect(target: str) -> pw.Database:
         except OSError as exc:
             raise SchemaError(f"Cannot create the folder for the database {path}: {exc.strerror}") from None
         return pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+    scheme = target.split("://", 1)[0].lower()
+    if scheme not in URL_SCHEMES:
+        raise SchemaError(
+            f"Cannot use the database {redact(target)}: unknown scheme {scheme}://; "
+            "give a file path, sqlite:///path or postgresql://user@host/database"
+        )
     try:
-        if target.startswith("sqlite"):
+        if scheme == "sqlite":
             return connect_url(target, pragmas=SQLITE_PRAGMAS)
         return connect_url(target)
     except (RuntimeError, ValueError, ImportError) as exc:
@@ -253,6 +262,13 @@ def _ensure_schema(database: pw.Database) -> int:
         if not database.table_exists(SchemaVersion._meta.table_name):
             if database.table_exists(Account._meta.table_name):
                 raise SchemaError("This database has CleverInvo tables but no schema version; it cannot be used")
+            foreign = sorted(name for name in database.get_tables() if not name.startswith("sqlite_"))
+            if foreign:
+                shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+                raise SchemaError(
+                    f"This database holds another program's tables ({shown}); CleverInvo will not add its own to "
+                    "them. Choose a new file or a CleverInvo database; nothing was changed."
+                )
             database.create_tables(MODELS)
             search.create_indexes(database)
             SchemaVersion.create(version=LATEST_VERSION)
@@ -276,6 +292,16 @@ def _ensure_schema(database: pw.Database) -> int:
         return found
 
 
+def _explained(exc: pw.DatabaseError) -> str:
+    """The driver's message, with what to check when it is SQLite's terse one about permissions."""
+    text = str(exc)
+    if "readonly database" in text:
+        return f"{text} (the file, or the folder that holds it, is read-only for this user)"
+    if "unable to open database file" in text:
+        return f"{text} (check that the file and its folder exist and this user may write to them)"
+    return text
+
+
 def open_database(target: str | os.PathLike[str] | None = None) -> pw.Database:
     """Connect to the chosen database, bind the models to it and bring its schema up to date."""
     resolved = resolve_target(target)
@@ -286,7 +312,7 @@ def open_database(target: str | os.PathLike[str] | None = None) -> pw.Database:
         ensure_schema(database)
     except pw.DatabaseError as exc:
         database.close()
-        raise SchemaError(f"Cannot open the database {redact(resolved)}: {exc}") from None
+        raise SchemaError(f"Cannot open the database {redact(resolved)}: {_explained(exc)}") from None
     except SchemaError:
         database.close()
         raise

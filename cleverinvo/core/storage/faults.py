@@ -1,6 +1,6 @@
-"""Database faults that are no bug of ours and pass: the database is busy (a lock held longer than the wait) or
-its disk is full. ``unavailable`` names them as an ``Unavailable`` (a message for people and a time to retry),
-whichever backend and driver raised them; every other error is left alone."""
+"""Database faults that are no bug of ours: the database is busy (a lock held longer than the wait), its disk
+is full, or it is read-only for this user. ``unavailable`` names them as an ``Unavailable`` (a message for people
+and a time to retry), whichever backend and driver raised them; every other error is left alone."""
 
 import errno
 import sqlite3
@@ -12,9 +12,11 @@ from cleverinvo.core.errors import Unavailable
 
 BUSY_RETRY_SECONDS = 1
 FULL_RETRY_SECONDS = 60
-# PostgreSQL's SQLSTATEs: lock not available, deadlock, serialization failure, too many connections, starting up.
+# PostgreSQL's SQLSTATEs: lock not available, deadlock, serialization failure, too many connections, starting up;
+# disk full; read-only transaction (as on a standby).
 _BUSY_CODES = frozenset({"55P03", "40P01", "40001", "53300", "57P03"})
-_FULL_CODES = frozenset({"53100"})  # disk full
+_FULL_CODES = frozenset({"53100"})
+_READ_ONLY_CODE = "25006"
 
 
 def busy() -> Unavailable:
@@ -27,6 +29,13 @@ def busy() -> Unavailable:
 def disk_full() -> Unavailable:
     return Unavailable(
         "The database's disk is full; nothing was changed. Retry once space has been freed", FULL_RETRY_SECONDS
+    )
+
+
+def read_only() -> Unavailable:
+    return Unavailable(
+        "The database is read-only (its file or folder cannot be written by this user); nothing was changed",
+        FULL_RETRY_SECONDS,
     )
 
 
@@ -61,4 +70,8 @@ def unavailable(exc: BaseException) -> Unavailable | None:
             isinstance(cause, sqlite3.OperationalError | pw.OperationalError) and "database is locked" in text
         ):
             return busy()
+        if code == "25006" or (
+            isinstance(cause, sqlite3.OperationalError | pw.OperationalError) and "readonly" in text
+        ):
+            return read_only()
     return None
