@@ -363,10 +363,21 @@ def test_credit_notes_and_quotes_share_the_layout_with_a_title_and_a_reference_l
         bank=None,
         payments=(),
     )
-    [text] = pages_text(render(credit, dt.datetime(2026, 12, 2)))
+    [text] = pages_text(render(credit, dt.datetime(2026, 12, 2), "cn_1/1"))
     assert "CREDIT NOTE" in text and "Credit note number" in text and "CN-0001" in text
     assert "Credit note CN-0001 for invoice RE-2026-0117" in text
     assert "Scan to pay" not in text and "Amount due" not in text.title()
     quote = dataclasses.replace(sheet, kind="Quote", number_label="Quote number", number="QUO-0001", amount_due=None)
-    assert "QUOTE" in pages_text(render(quote, dt.datetime(2026, 12, 2)))[0]
+    assert "QUOTE" in pages_text(render(quote, dt.datetime(2026, 12, 2), "quo_1/1"))[0]
     assert isinstance(credit, Sheet) and credit.paper_size is PaperSize.A4
+
+
+def test_the_same_invoice_at_the_same_time_gives_the_same_bytes(
+    books: Books, client: Client, german_seller: None
+) -> None:
+    invoice = mixed_invoice(books, client)
+    account = books.settings.get()
+    at = dt.datetime(2026, 12, 2, 9, 30)
+    first = render_invoice(invoice, account, created=at)
+    assert render_invoice(invoice, account, created=at) == first
+    assert render_invoice(dataclasses.replace(invoice, version=2), account, created=at) != first

@@ -252,13 +252,16 @@ class PdfDocument:
         self.regular = document_font(REGULAR)
         self.bold = document_font(BOLD)
 
-    def finish(self, title: str, author: str | None, created: dt.datetime) -> bytes:
-        """The PDF, with title, author and creation time (UTC) in its Info; borb's producer line is kept.
+    def finish(self, title: str, author: str | None, created: dt.datetime, identity: str) -> bytes:
+        """The PDF, with title, author and creation time (UTC) in its Info; borb's producer line is kept. Its
+        file identifier is made from ``identity`` (borb's is random), so the same document gives the same bytes.
 
         Metadata is written as UTF-16 hex, which holds any character (borb writes plain strings unescaped).
         """
         for used in (self.regular, self.bold):
             used.keep_used_glyphs()
+        file_id = hexstr(hashlib.sha256(identity.encode()).hexdigest()[:32].upper())
+        self.document["Trailer"]["ID"] = [file_id, file_id]
         info = self.document["Trailer"]["Info"]
         info["Title"] = pdf_text(title)
         if author:

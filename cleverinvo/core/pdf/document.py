@@ -110,14 +110,16 @@ class Sheet:
     author: str | None = None
 
 
-def render(sheet: Sheet, created: dt.datetime) -> bytes:
-    """The document as PDF bytes, on its paper size, with its metadata (title = kind and number)."""
+def render(sheet: Sheet, created: dt.datetime, identity: str) -> bytes:
+    """The document as PDF bytes, on its paper size, with its metadata (title = kind and number, except for an
+    invoice: its number). The same sheet, ``created`` and ``identity`` (which names the document and its
+    version, and makes its file identifier) give the same bytes."""
     with borb_setup.new_document() as pdf:
         layout = _Layout(sheet, Styles.of(pdf.regular, pdf.bold))
         for page in layout.pages():
             pdf.document.append_page(page)
         title = f"{layout.words.gettext(sheet.kind)} {sheet.number}" if sheet.kind != N_("Invoice") else sheet.number
-        return pdf.finish(title=title, author=sheet.author, created=created)
+        return pdf.finish(title=title, author=sheet.author, created=created, identity=identity)
 
 
 @dataclass(frozen=True, slots=True)

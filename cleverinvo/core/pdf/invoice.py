@@ -1,6 +1,7 @@
 """The invoice as a PDF: a pure function of the invoice, its account and the logo, no database inside."""
 
 import dataclasses
+import datetime as dt
 
 from cleverinvo.core import clock
 from cleverinvo.core.i18n.catalogs import N_
@@ -50,7 +51,10 @@ def invoice_sheet(invoice: Invoice, account: Account, logo: Logo | None = None) 
     )
 
 
-def render_invoice(invoice: Invoice, account: Account, logo: Logo | None = None) -> bytes:
+def render_invoice(
+    invoice: Invoice, account: Account, logo: Logo | None = None, created: dt.datetime | None = None
+) -> bytes:
     """The invoice as PDF bytes, on the account's paper size, in the invoice's language, with its metadata
-    (title = invoice number, author = seller)."""
-    return render(invoice_sheet(invoice, account, logo), clock.now())
+    (title = invoice number, author = seller, creation time = ``created``, by default now). The same arguments
+    give the same bytes: the file identifier is made from the invoice's id and version."""
+    return render(invoice_sheet(invoice, account, logo), created or clock.now(), f"{invoice.id}/{invoice.version}")
