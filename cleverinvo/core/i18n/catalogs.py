@@ -14,10 +14,12 @@ import gettext
 from functools import cache
 from pathlib import Path
 
+from cleverinvo.core.records import Language
+
 DOMAIN = "cleverinvo"
 LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCE_LANGUAGE = "en"
-LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pl", "pt")
+LANGUAGES = tuple(code.value for code in Language)
 
 
 def N_(message: str) -> str:
