@@ -133,7 +133,7 @@ def keys() -> None:
 @friendly_errors
 def keys_create(account: str, label: str | None) -> None:
     """Create an API key. The key is printed once, alone on the last line."""
-    made = Books(_open().accounts.get_or_create(account)).keys.create(label)
+    made = Books(_open().accounts.get_or_create(account), actor="cli").keys.create(label)
     click.echo(f"Created API key {made.info.prefix}… for account {account}. Store it now; it is not shown again:")
     click.echo(made.key)
 
@@ -144,7 +144,7 @@ def keys_create(account: str, label: str | None) -> None:
 @friendly_errors
 def keys_list(account: str) -> None:
     """List an account's API keys by their first 12 characters."""
-    listed = _open().books(account).keys.list()
+    listed = _open().books(account, actor="cli").keys.list()
     if not listed:
         click.echo(f"No API keys for account {account}.")
         return

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import TaxLine
@@ -37,6 +37,30 @@ class Status(StrEnum):
     def payable(self) -> bool:
         """A payment can be recorded from the moment the invoice is sent until it is paid."""
         return self not in (Status.DRAFT, Status.PAID)
+
+
+class EventType(StrEnum):
+    """What can happen to an invoice, as its history names it."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    ISSUED = "issued"
+    EMAILED = "emailed"
+    VIEWED = "viewed"
+    PAYMENT_RECORDED = "payment_recorded"
+    PAYMENT_REMOVED = "payment_removed"
+    CREDITED = "credited"
+    REMINDER_SENT = "reminder_sent"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of an invoice's history: what, when (UTC), who (``actor``) and a few facts about it."""
+
+    type: EventType
+    at: dt.datetime
+    actor: str
+    detail: dict[str, Any]
 
 
 class PaperSize(StrEnum):

@@ -9,7 +9,7 @@ from cleverinvo.core import accounts
 from cleverinvo.core.access import keys
 from cleverinvo.core.access.keys import CachedKey, Keys
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
-from cleverinvo.core.billing import reports
+from cleverinvo.core.billing import events, reports
 from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.clients import Clients
@@ -22,13 +22,15 @@ from cleverinvo.core.storage.db import open_database, transaction
 
 
 class Books:
-    """Everything one account owns: its clients, invoices, API keys and settings."""
+    """Everything one account owns: its clients, invoices, API keys and settings, worked on by ``actor`` (who
+    the invoices' history names: an API key's first 12 characters, ``tui``, ``cli`` or ``system``)."""
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: Account, actor: str = events.SYSTEM) -> None:
         self.account_id = account.id
         self.account_name = account.name
+        self.actor = actor
         self.clients = Clients(account.id)
-        self.invoices = Invoices(account.id)
+        self.invoices = Invoices(account.id, actor)
         self.keys = Keys(account.id)
         self.settings = Settings(account.id)
         self.documents = Documents(account.id)
@@ -50,13 +52,13 @@ class CleverInvo:
         with transaction():
             self.accounts.get_or_create(DEFAULT_ACCOUNT)
 
-    def books(self, account: str = DEFAULT_ACCOUNT) -> Books:
-        """The books of the account with this name."""
-        return Books(self.accounts.get(account))
+    def books(self, account: str = DEFAULT_ACCOUNT, actor: str = events.SYSTEM) -> Books:
+        """The books of the account with this name, worked on by ``actor`` (``tui``, ``cli`` or ``system``)."""
+        return Books(self.accounts.get(account), actor)
 
     def books_for(self, identity: KeyIdentity) -> Books:
-        """The books of the account a verified API key speaks for."""
-        return Books(accounts.to_record(accounts.row(identity.account_id)))
+        """The books of the account a verified API key speaks for; the key's prefix is their actor."""
+        return Books(accounts.to_record(accounts.row(identity.account_id)), identity.prefix)
 
     def verify_key(self, key: str, source: str | None = None) -> KeyIdentity:
         """The identity behind an API key; ``AuthenticationError`` when it is malformed, unknown or revoked, and

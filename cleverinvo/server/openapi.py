@@ -9,7 +9,7 @@ from cleverinvo.core.billing.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_P
 from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT
 from cleverinvo.core.delivery.sending import MAX_RECIPIENTS
 from cleverinvo.core.paging import MAX_LIMIT, MAX_SEARCH
-from cleverinvo.core.records import Status
+from cleverinvo.core.records import EventType, Status
 from cleverinvo.core.schedule.recurring import ACTIONS, MAX_COUNT, MAX_DUE_DAYS, MAX_INTERVAL
 from cleverinvo.core.schedule.rules import Frequency
 from cleverinvo.server.jsonio import MAX_BODY_BYTES
@@ -155,6 +155,16 @@ SCHEMAS: dict[str, Any] = {
             "date": {"type": ["string", "null"], "format": "date", "description": "default: today (UTC)"},
             "method": _text(64),
             "note": _text(1000),
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["type", "at", "actor", "detail"],
+        "properties": {
+            "type": {"type": "string", "enum": [t.value for t in EventType]},
+            "at": TIMESTAMP,
+            "actor": {"type": "string", "description": "an API key's first 12 characters, tui, cli or system"},
+            "detail": {"type": "object", "description": "facts about the event, e.g. a payment's id and amount"},
         },
     },
     "SendInput": {
@@ -434,7 +444,12 @@ def document() -> dict[str, Any]:
                 "get": _operation("Get an invoice with line items, payments and client", ("200", invoice), ""),
                 "put": _operation("Update a DRAFT invoice", ("200", invoice), "409", body="InvoiceInput"),
                 "patch": _operation("Update a DRAFT invoice", ("200", invoice), "409", body="InvoiceInput"),
-                "delete": _operation("Delete an invoice and its PDF", ("204", NO_CONTENT), ""),
+                "delete": _operation(
+                    "Delete a DRAFT invoice (an issued one is corrected by a credit note); the newest automatic "
+                    "number is given back",
+                    ("204", NO_CONTENT),
+                    "409",
+                ),
             },
             "/api/v1/invoices/{id}/pdf": {
                 "parameters": ID,
@@ -480,6 +495,21 @@ def document() -> dict[str, Any]:
                 "patch": _operation("Update a schedule", ("200", schedule), "", body="RecurringInvoiceInput"),
                 "delete": _operation(
                     "Delete a schedule; the invoices it made stay, with their recurringId", ("204", NO_CONTENT), ""
+                ),
+            },
+            "/api/v1/invoices/{id}/payments/{paymentId}": {
+                "parameters": [
+                    *ID,
+                    {"name": "paymentId", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "delete": _operation("Remove a payment recorded by mistake", ("204", NO_CONTENT), ""),
+            },
+            "/api/v1/invoices/{id}/events": {
+                "parameters": ID,
+                "get": _operation(
+                    "An invoice's history, oldest first",
+                    ("200", _json("Events", _data({"type": "array", "items": _ref("Event")}), RATE_HEADERS)),
+                    "",
                 ),
             },
         },

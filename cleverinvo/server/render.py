@@ -5,7 +5,7 @@ from typing import Any
 
 from cleverinvo.core.clock import iso_timestamp
 from cleverinvo.core.delivery.links import view_url
-from cleverinvo.core.records import Client, Invoice, InvoiceSummary, Page, Payment
+from cleverinvo.core.records import Client, Event, Invoice, InvoiceSummary, Page, Payment
 from cleverinvo.core.schedule.recurring import RecurringInvoice
 
 
@@ -55,6 +55,10 @@ def payment(p: Payment) -> dict[str, Any]:
         "note": p.note,
         "createdAt": iso_timestamp(p.created_at),
     }
+
+
+def event(e: Event) -> dict[str, Any]:
+    return {"type": e.type.value, "at": iso_timestamp(e.at), "actor": e.actor, "detail": e.detail}
 
 
 def invoice(i: Invoice) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The routing table of the v1 API: every endpoint of the seed, plus send, payments, the OpenAPI document."""
+"""The routing table of the v1 API: every endpoint of the seed, plus send, payments, history, the OpenAPI
+document."""
 
 from starlette.routing import Route
 
@@ -30,6 +31,10 @@ routes = [
     Route(
         f"{INVOICE}/payments", endpoint(views.record_payment, body="required"), methods=["POST"], name="payment-create"
     ),
+    Route(
+        f"{INVOICE}/payments/{{paymentId}}", endpoint(views.remove_payment), methods=["DELETE"], name="payment-delete"
+    ),
+    Route(f"{INVOICE}/events", endpoint(views.invoice_events), methods=["GET"], name="invoice-events"),
     Route(VIEW, viewpage.page, methods=["GET"], name="view-page"),
     Route(f"{VIEW}/pdf", viewpage.pdf, methods=["GET"], name="view-pdf"),
     Route(f"{VIEW}/seen", viewpage.seen, methods=["POST"], name="view-seen"),

@@ -219,6 +219,16 @@ def delete_recurring(request: Request, _body: None) -> Response:
     return Response(status_code=204)
 
 
+def remove_payment(request: Request, _body: None) -> Response:
+    invoice_id, mine = request.path_params["id"], books(request)
+    mine.invoices.remove_payment(invoice_id, request.path_params["paymentId"])
+    return Response(status_code=204, background=_pdf_later(mine, invoice_id))
+
+
+def invoice_events(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": [render.event(e) for e in books(request).invoices.events(request.path_params["id"])]})
+
+
 def openapi(request: Request, _body: None) -> Response:
     from cleverinvo.server.openapi import document
 

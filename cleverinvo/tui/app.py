@@ -44,7 +44,7 @@ class CleverInvoApp(App[None]):
     def __init__(self, ci: CleverInvo, account: str = DEFAULT_ACCOUNT) -> None:
         super().__init__()
         self.ci = ci
-        self.books: Books = ci.books(account)
+        self.books: Books = ci.books(account, actor="tui")
         self.language = DEFAULT_LANGUAGE  # how numbers are typed and shown: the account's language
 
     def get_default_screen(self) -> Screen[None]:

@@ -150,14 +150,13 @@ def test_changing_currency_recomputes_stored_lines(books, client):
     assert (in_yen.currency.code, in_yen.subtotal, in_yen.tax_total, in_yen.total) == ("JPY", D(3670), D(367), D(4037))
 
 
-def test_delete_removes_invoice_lines_and_payments(books, client):
+def test_delete_removes_a_draft_with_its_lines_and_history(books, client):
     made = books.invoices.create(invoice_body(client.id))
-    books.invoices.mark_sent(made.id)
-    books.invoices.record_payment(made.id, {"amount": D("10.00")})
+    books.invoices.update(made.id, {"notes": "changed"})
     books.invoices.delete(made.id)
     with pytest.raises(NotFound):
         books.invoices.get(made.id)
-    assert models.LineItem.select().count() == 0 and models.Payment.select().count() == 0
+    assert models.LineItem.select().count() == 0 and models.InvoiceEvent.select().count() == 0
     with pytest.raises(NotFound):
         books.invoices.delete(made.id)
 

@@ -199,12 +199,12 @@ def test_refresh_renders_once_and_never_stores_an_older_version_over_a_newer(
     created = books.invoices.create(invoice_body(client.id, line("Version one")))
     renders: list[int] = []
 
-    def render_while_someone_updates(invoice: Invoice, account: object, logo: object) -> bytes:
+    def render_while_someone_updates(invoice: Invoice, account: object, logo: object, **options: object) -> bytes:
         renders.append(invoice.version)
         if len(renders) == 1:  # the refresh of version 1 is still rendering when version 2 is saved and served
             books.invoices.update(created.id, {"lineItems": [line("Version two")]})
             books.documents.pdf(created.id)
-        return render_invoice(invoice, account, logo)  # type: ignore[arg-type]
+        return render_invoice(invoice, account, logo, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(documents, "render_invoice", render_while_someone_updates)
     books.documents.refresh(created.id)
@@ -266,9 +266,9 @@ def test_a_client_change_during_a_background_render_is_not_stored_stale(
 
     created = books.invoices.create(invoice_body(client.id))
 
-    def render_while_the_client_moves(invoice: Invoice, account: object, logo: object) -> bytes:
+    def render_while_the_client_moves(invoice: Invoice, account: object, logo: object, **options: object) -> bytes:
         books.clients.update(client.id, {"address": "7 New Road, Leeds"})
-        return render_invoice(invoice, account, logo)  # type: ignore[arg-type]
+        return render_invoice(invoice, account, logo, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(documents, "render_invoice", render_while_the_client_moves)
     books.documents.refresh(created.id)

@@ -35,6 +35,7 @@ def build_version_1(target: str) -> None:
         later += (models.ViewLink, models.MailTemplate, models.ReminderClaim)  # version 7
         later += (models.RecurringInvoice, models.RecurringRun)  # version 8
         later += (models.AccountLogo,)  # version 9
+        later += (models.InvoiceEvent, models.IssuedCopy)  # version 12
         database.create_tables([m for m in models.MODELS if m not in later])
         migrator = SchemaMigrator.from_database(database)
         migrate(

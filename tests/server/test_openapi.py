@@ -40,6 +40,8 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
         "/api/v1/invoices/{id}/payments",
         "/api/v1/recurring-invoices",
         "/api/v1/recurring-invoices/{id}",
+        "/api/v1/invoices/{id}/payments/{paymentId}",
+        "/api/v1/invoices/{id}/events",
     }
 
 

@@ -3,16 +3,20 @@
 A stored PDF is served only while its version is the invoice's current version; otherwise the PDF is rendered
 then and stored. Rendering happens outside any transaction (read, render, then a short write), and a write
 never replaces a stored PDF of a newer version. Deleting an invoice deletes its PDF (foreign key cascade).
+
+An issued invoice is rendered from the seller, logo and client copied into it when it was issued, dated when it
+was issued, so every rendering of one version of it is the same document, byte for byte.
 """
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import peewee as pw
 
 from cleverinvo.core import clock
 from cleverinvo.core.accounts import Settings
+from cleverinvo.core.billing import issuing
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.errors import NotFound
 from cleverinvo.core.pdf import render_invoice
@@ -85,11 +89,13 @@ class Documents:
     def _render_and_store(self, invoice: Invoice) -> bytes | None:
         """Render outside any transaction, then store, unless what the PDF shows changed meanwhile (then it is
         returned, not stored) or a newer version is stored; ``None`` when the invoice was deleted meanwhile."""
-        account = self.settings.get()
-        data = render_invoice(invoice, account, self.settings.logo())
+        shown = issuing.parties(invoice)
+        data = render_invoice(
+            replace(invoice, client=shown.client_ref), shown.seller, shown.logo, created=invoice.sent_at
+        )
         try:
             with transaction():
-                if self.invoices.get(invoice.id) != invoice or self.settings.get() != account:
+                if self.invoices.get(invoice.id) != invoice or issuing.parties(invoice) != shown:
                     return data
                 models.InvoicePdf.insert(
                     invoice=invoice.id, version=invoice.version, data=data, rendered_at=clock.now()

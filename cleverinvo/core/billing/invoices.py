@@ -17,7 +17,7 @@ from typing import Any
 import peewee as pw
 
 from cleverinvo.core import accounts, clock
-from cleverinvo.core.billing import numbering
+from cleverinvo.core.billing import events, issuing, numbering
 from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import LineInput, Totals, compute_totals
 from cleverinvo.core.clients import Clients
@@ -27,7 +27,18 @@ from cleverinvo.core.fields import Fields, days_after
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import HUNDRED, ZERO, Currency, currency, from_minor, to_minor
 from cleverinvo.core.paging import Paging
-from cleverinvo.core.records import ClientRef, Invoice, InvoiceSummary, Language, LineItem, Page, Payment, Status
+from cleverinvo.core.records import (
+    ClientRef,
+    Event,
+    EventType,
+    Invoice,
+    InvoiceSummary,
+    Language,
+    LineItem,
+    Page,
+    Payment,
+    Status,
+)
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.search import matching, search_key, within
@@ -225,10 +236,12 @@ def _payment_record(row: models.Payment, cur: Currency) -> Payment:
 
 
 class Invoices:
-    """The invoices of one account. Another account's invoice is never found."""
+    """The invoices of one account. Another account's invoice is never found. Every change is written to the
+    invoice's history with ``actor`` (an API key's first 12 characters, ``tui``, ``cli`` or ``system``)."""
 
-    def __init__(self, account_id: str) -> None:
+    def __init__(self, account_id: str, actor: str = events.SYSTEM) -> None:
         self.account_id = account_id
+        self.actor = events.check_actor(actor)
         self.clients = Clients(account_id)
 
     # Reading ------------------------------------------------------------------------------------------------
@@ -438,6 +451,7 @@ class Invoices:
                     **self._totals_columns(totals, cur),
                 )
                 self._write_lines(invoice_id, lines, totals, cur)
+                events.record(invoice_id, EventType.CREATED, self.actor, number=final_number)
         except pw.IntegrityError:
             raise Conflict(f"Invoice number already taken: {number}") from None
         return self.get(invoice_id)
@@ -502,6 +516,7 @@ class Invoices:
                 if changes:
                     changes.update(version=models.Invoice.version + 1, updated_at=clock.now())
                     models.Invoice.update(changes).where(models.Invoice.id == row.id).execute()
+                    events.record(row.id, EventType.UPDATED, self.actor, fields=sorted(f.data))
         except pw.IntegrityError:
             raise Conflict(f"Invoice number already taken: {new_number}") from None
         return self.get(invoice_id)
@@ -512,10 +527,19 @@ class Invoices:
         return [ParsedLine(r.description, _line_input(r)) for r in rows]
 
     def delete(self, invoice_id: str) -> None:
-        """Delete an invoice with its line items, payments and PDF."""
+        """Delete a draft with its line items, history and PDF, as if it never existed: when it held the newest
+        automatic number, that number is given back. An issued invoice is never deleted (``Conflict``): a
+        credit note corrects it."""
         with transaction():
             row = self._row(invoice_id)
+            if row.stage != Status.DRAFT.value:
+                raise Conflict(
+                    f"Only DRAFT invoices can be deleted; {row.number} is {row.status}. "
+                    "Issue a credit note to correct or cancel it"
+                )
+            account = accounts.lock(self.account_id)
             models.Invoice.delete().where(models.Invoice.id == row.id).execute()
+            numbering.give_back(account, row.number)
 
     def copy_of(self, invoice_id: str) -> dict[str, Any]:
         """What ``create`` takes to make a copy of an invoice: the same client, currency, lines, notes and terms,
@@ -557,12 +581,15 @@ class Invoices:
             models.Invoice.id == row.id
         ).execute()
 
-    def mark_sent(self, invoice_id: str, via_email: bool = False) -> Invoice:
-        """DRAFT → SENT. An invoice that totals nothing is paid as soon as it is sent."""
+    def issue(self, invoice_id: str, via_email: bool = False) -> bool:
+        """Issue a draft: DRAFT → SENT, with its seller and client copied into it (its documents show that copy
+        ever after) and an ``issued`` event, in one transaction, or within the caller's (sending an e-mail
+        calls it in the transaction that records the e-mail). An invoice that totals nothing is paid as soon as
+        it is issued. ``False`` when it was issued already: then nothing changes."""
         with transaction():
             row = self._row(invoice_id)
             if row.stage != Status.DRAFT.value:
-                raise Conflict(f"Invoice {row.number} was already sent")
+                return False
             accounts.require_seller(accounts.row(self.account_id), "send an invoice")
             now = clock.now()
             self._change(
@@ -572,7 +599,16 @@ class Invoices:
                 sent_via_email=via_email,
                 paid_at=now if row.total_minor == 0 else None,
             )
+            issuing.freeze(row.id)
             links.give_token(row.id)
+            events.record(row.id, EventType.ISSUED, self.actor, number=row.number)
+        return True
+
+    def mark_sent(self, invoice_id: str, via_email: bool = False) -> Invoice:
+        """Issue a draft (see ``issue``); ``Conflict`` when it was sent already."""
+        with transaction():
+            if not self.issue(invoice_id, via_email=via_email):
+                raise Conflict(f"Invoice {self._row(invoice_id).number} was already sent")
         return self.get(invoice_id)
 
     def send(self, invoice_id: str, data: object) -> Invoice:
@@ -588,6 +624,7 @@ class Invoices:
                 raise Conflict(f"Invoice {row.number} has not been sent yet")
             if row.stage == Status.SENT.value:
                 self._change(row, stage=Status.VIEWED.value, viewed_at=clock.now())
+                events.record(row.id, EventType.VIEWED, self.actor)
         return self.get(invoice_id)
 
     def record_payment(self, invoice_id: str, data: object) -> Payment:
@@ -627,8 +664,53 @@ class Invoices:
                 paid_minor=models.Invoice.paid_minor + minor,
                 paid_at=clock.now() if fully_paid else None,
             )
+            events.record(
+                row.id,
+                EventType.PAYMENT_RECORDED,
+                self.actor,
+                paymentId=payment.id,
+                amount=amount,
+                date=paid_on.isoformat(),
+            )
         return _payment_record(payment, cur)
+
+    def remove_payment(self, invoice_id: str, payment_id: str) -> Invoice:
+        """Remove a payment recorded by mistake; the invoice's status follows (PAID becomes PARTIALLY_PAID, or
+        SENT or OVERDUE again)."""
+        with transaction():
+            row = self._row(invoice_id)
+            payment = (
+                models.Payment.get_or_none((models.Payment.id == payment_id) & (models.Payment.invoice == row.id))
+                if isinstance(payment_id, str)
+                else None
+            )
+            if payment is None:
+                raise NotFound(f"Payment not found: {payment_id}")
+            cur = currency(row.currency)
+            models.Payment.delete().where(models.Payment.id == payment.id).execute()
+            self._change(row, paid_minor=models.Invoice.paid_minor - payment.amount_minor, paid_at=None)
+            events.record(
+                row.id,
+                EventType.PAYMENT_REMOVED,
+                self.actor,
+                paymentId=payment.id,
+                amount=from_minor(payment.amount_minor, cur),
+                date=payment.paid_on.isoformat(),
+            )
+        return self.get(invoice_id)
 
     def payments(self, invoice_id: str) -> tuple[Payment, ...]:
         """The payments of an invoice, oldest first."""
         return self.get(invoice_id).payments
+
+    # History ------------------------------------------------------------------------------------------------
+
+    def record_event(self, invoice_id: str, type_: EventType, **detail: Any) -> None:
+        """Append an event that another capability's change made (an e-mail sent, a reminder), inside that
+        change's transaction."""
+        with transaction():
+            events.record(self._row(invoice_id).id, type_, self.actor, **detail)
+
+    def events(self, invoice_id: str) -> tuple[Event, ...]:
+        """What happened to the invoice, oldest first."""
+        return events.history(self._row(invoice_id).id)

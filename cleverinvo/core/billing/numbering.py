@@ -28,3 +28,16 @@ def allocate(account: models.Account) -> str:
     models.Account.update(next_number=counter + 1).where(models.Account.id == account.id).execute()
     account.next_number = counter + 1
     return candidate
+
+
+def give_back(account: models.Account, number: str) -> None:
+    """Inside the transaction that holds the account's lock and deleted the draft numbered ``number``: when it
+    held the newest automatic number, the counter steps back so the next invoice takes it. An older number is
+    not given back (numbers after it are out), and the counter never steps below a number still in use."""
+    previous = account.next_number - 1
+    if previous < 1 or number != format_number(account.number_prefix, account.number_width, previous):
+        return
+    if is_taken(account.id, number):
+        return
+    models.Account.update(next_number=previous).where(models.Account.id == account.id).execute()
+    account.next_number = previous

@@ -24,7 +24,9 @@ from cleverinvo.core.storage.models import (
     Client,
     IdempotencyRecord,
     Invoice,
+    InvoiceEvent,
     InvoicePdf,
+    IssuedCopy,
     LineItem,
     MailTemplate,
     RecurringInvoice,
@@ -220,6 +222,13 @@ def _fold_accents(migrator: SchemaMigrator) -> None:
                 model.update(search=folded).where(model.id == row.id).execute()
 
 
+def _add_history_and_issued_copies(migrator: SchemaMigrator) -> None:
+    """Version 12: every invoice's history of events, and the copy of seller and client taken when it is issued
+    (an invoice issued before gets its copy when its documents are first made)."""
+    InvoiceEvent.create_table()
+    IssuedCopy.create_table()
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -232,6 +241,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     9: _add_business_document,
     10: _own_idempotency_claims,
     11: _fold_accents,
+    12: _add_history_and_issued_copies,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

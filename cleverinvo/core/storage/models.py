@@ -203,8 +203,35 @@ class InvoicePdf(BaseModel):
 
     @classmethod
     def forget(cls, shown: pw.Expression) -> None:
-        """Drop the stored PDFs of the invoices where ``shown`` holds: what they print has changed."""
-        cls.delete().where(cls.invoice.in_(Invoice.select(Invoice.id).where(shown))).execute()
+        """Drop the stored PDFs of the drafts where ``shown`` holds: what they print has changed. An issued
+        invoice's PDF is made from the copy taken when it was issued, so no later change reaches it."""
+        drafts = Invoice.select(Invoice.id).where(shown & (Invoice.stage == "DRAFT"))
+        cls.delete().where(cls.invoice.in_(drafts)).execute()
+
+
+class InvoiceEvent(BaseModel):
+    """One thing that happened to an invoice, appended in the transaction of the change itself; never changed.
+    ``actor`` is an API key's first 12 characters, ``tui``, ``cli`` or ``system``; ``detail`` a JSON object."""
+
+    id = pw.BigAutoField()
+    invoice = pw.ForeignKeyField(Invoice, on_delete="CASCADE")
+    type = pw.TextField()
+    at = pw.DateTimeField()
+    actor = pw.TextField()
+    detail = pw.TextField()
+
+    class Meta:
+        indexes = ((("invoice", "id"), False),)
+
+
+class IssuedCopy(BaseModel):
+    """What an invoice showed of its seller and its client when it was issued, as JSON of the core's records
+    (the account's settings, the client): its documents are made from this copy ever after."""
+
+    invoice = pw.ForeignKeyField(Invoice, primary_key=True, on_delete="CASCADE")
+    seller = pw.TextField()
+    client = pw.TextField()
+    issued_at = pw.DateTimeField()
 
 
 class IdempotencyRecord(BaseModel):
@@ -322,4 +349,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     ReminderClaim,
     RecurringInvoice,
     RecurringRun,
+    InvoiceEvent,
+    IssuedCopy,
 )
