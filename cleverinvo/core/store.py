@@ -34,7 +34,7 @@ class Books:
         self.keys = Keys(account.id)
         self.settings = Settings(account.id)
         self.documents = Documents(account.id)
-        self.delivery = Delivery(account.id, "system")
+        self.delivery = Delivery(account.id, actor)
         self.recurring = RecurringInvoices(account.id)
 
     def dashboard(self, client_id: str | None = None) -> Dashboard:

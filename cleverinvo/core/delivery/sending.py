@@ -112,7 +112,7 @@ class Delivery:
     def __init__(self, account_id: str, actor: str) -> None:
         self.account_id = account_id
         self.actor = actor
-        self.invoices = Invoices(account_id)
+        self.invoices = Invoices(account_id, actor)
         self.documents = Documents(account_id)
         self.templates = MailTemplates(account_id)
 
