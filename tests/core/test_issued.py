@@ -19,7 +19,14 @@ D = Decimal
 @pytest.fixture
 def profile(books):
     books.settings.update(
-        {"sellerName": "Zoë Ørsted Studio", "sellerAddress": "ul. Piotrkowska 104\n90-926 Łódź", "sellerTaxId": "PL1"}
+        {
+            "sellerName": "Zoë Ørsted Studio",
+            "sellerAddress": "ul. Piotrkowska 104\n90-926 Łódź",
+            "sellerTaxId": "PL1",
+            "iban": "DE89370400440532013000",
+            "bic": "COBADEFFXXX",
+            "bankName": "Commerzbank",
+        }
     )
 
 
@@ -31,7 +38,14 @@ def test_an_issued_pdf_is_the_same_bytes_after_seller_and_client_change(books, c
     assert "ul. Piotrkowska 104" in pages_text(first)[0] and "Acme Corp" in pages_text(first)[0]
 
     books.settings.update(
-        {"sellerAddress": "1 New Street\n00-001 Warszawa", "sellerTaxId": "PL2", "paperSize": "Letter"}
+        {
+            "sellerAddress": "1 New Street\n00-001 Warszawa",
+            "sellerTaxId": "PL2",
+            "paperSize": "Letter",
+            "iban": "GB33BUKB20201555555555",
+            "bic": "BUKBGB22",
+            "bankName": "Barclays",
+        }
     )
     books.clients.update(client.id, {"name": "Acme Renamed Ltd", "address": "9 Elsewhere"})
     models.InvoicePdf.delete().execute()  # even rendered again from nothing: the same document
@@ -188,3 +202,26 @@ def test_an_invoice_issued_before_copies_gets_its_copy_when_first_rendered(books
     books.settings.update({"sellerName": "Someone Else"})
     models.InvoicePdf.delete().execute()
     assert books.documents.pdf(made.id).data == first
+
+
+def test_the_logo_is_copied_at_issue(books, client):
+    import io
+
+    from PIL import Image
+
+    def png(colour: str) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (40, 20), colour).save(out, "PNG")
+        return out.getvalue()
+
+    from cleverinvo.core.billing import issuing
+
+    first = books.settings.set_logo(png("red"), "image/png")
+    issued = books.invoices.mark_sent(books.invoices.create(invoice_body(client.id)).id)
+    draft = books.invoices.create(invoice_body(client.id))
+    books.settings.set_logo(png("blue"), "image/png")
+    assert issuing.parties(books.invoices.get(issued.id)).logo == first
+    assert issuing.parties(books.invoices.get(draft.id)).logo == books.settings.logo() != first
+    books.settings.remove_logo()
+    assert issuing.parties(books.invoices.get(issued.id)).logo == first
+    assert issuing.parties(books.invoices.get(draft.id)).logo is None

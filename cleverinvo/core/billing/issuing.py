@@ -5,8 +5,8 @@ details, logo, every document setting) and the client as its record stands are c
 transaction that issues it. Its documents are made from that copy ever after, so later changes to the profile
 or the client never reach them; a draft's documents follow the current ones.
 
-The copy holds the core's own records (``Account`` and ``Client``) as JSON, whatever fields they have: a field
-the records gain later is filled from the current values when an older copy is read.
+The copy holds the core's own records (``Account``, ``Client`` and the ``Logo``) as JSON, whatever fields they
+have: a field the records gain later is filled from the current values when an older copy is read.
 """
 
 from dataclasses import dataclass, fields
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from cleverinvo.core import accounts, clients, clock
-from cleverinvo.core.records import Account, Client, ClientRef, Invoice
+from cleverinvo.core.records import Account, Client, ClientRef, Invoice, Logo
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 
@@ -25,10 +25,12 @@ R = TypeVar("R")
 @dataclass(frozen=True, slots=True)
 class Parties:
     """The seller and the client as a document shows them: the copy taken at issue, or for a draft the current
-    ones. The renderer takes ``seller`` as the account it prints, and ``client_ref`` as the invoice's client."""
+    ones. The renderer takes ``seller`` as the account it prints, ``logo`` as its logo and ``client_ref`` as
+    the invoice's client."""
 
     seller: Account
     client: Client
+    logo: Logo | None
 
     @property
     def client_ref(self) -> ClientRef:
@@ -41,6 +43,7 @@ def _current(invoice_id: str) -> Parties:
     return Parties(
         seller=accounts.to_record(accounts.row(found.account_id)),
         client=clients.to_record(models.Client.get_by_id(found.client_id)),
+        logo=accounts.Settings(found.account_id).logo(),
     )
 
 
@@ -51,6 +54,7 @@ def freeze(invoice_id: str) -> None:
         invoice=invoice_id,
         seller=msgspec.json.encode(now.seller).decode(),
         client=msgspec.json.encode(now.client).decode(),
+        logo=msgspec.json.encode(now.logo).decode(),
         issued_at=clock.now(),
     ).on_conflict_ignore().execute()
 
@@ -79,5 +83,7 @@ def parties(invoice: Invoice) -> Parties:
             freeze(invoice.id)
         copy = models.IssuedCopy.get_by_id(invoice.id)
     return Parties(
-        seller=_thaw(copy.seller, current.seller, Account), client=_thaw(copy.client, current.client, Client)
+        seller=_thaw(copy.seller, current.seller, Account),
+        client=_thaw(copy.client, current.client, Client),
+        logo=msgspec.json.decode(copy.logo, type=Logo | None),
     )

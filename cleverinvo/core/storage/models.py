@@ -226,11 +226,12 @@ class InvoiceEvent(BaseModel):
 
 class IssuedCopy(BaseModel):
     """What an invoice showed of its seller and its client when it was issued, as JSON of the core's records
-    (the account's settings, the client): its documents are made from this copy ever after."""
+    (the account's settings, its logo, the client): its documents are made from this copy ever after."""
 
     invoice = pw.ForeignKeyField(Invoice, primary_key=True, on_delete="CASCADE")
     seller = pw.TextField()
     client = pw.TextField()
+    logo = pw.TextField()  # JSON: the logo record (image bytes in base64), or null
     issued_at = pw.DateTimeField()
 
 
