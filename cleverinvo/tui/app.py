@@ -20,6 +20,7 @@ from cleverinvo.tui.screens.help import HelpScreen
 from cleverinvo.tui.screens.invoice_detail import InvoiceDetailScreen
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.screens.invoices import InvoicesScreen
+from cleverinvo.tui.screens.recurring import RecurringScreen
 from cleverinvo.tui.screens.settings import ApiKeysScreen, SettingsScreen
 
 
@@ -35,6 +36,7 @@ class CleverInvoApp(App[None]):
         Binding("c", "go('clients')", "Clients", show=False, id="clients"),
         Binding("i", "go('invoices')", "Invoices", show=False, id="invoices"),
         Binding("s", "go('settings')", "Settings", show=False, id="settings"),
+        Binding("R", "go('recurring')", "Recurring", show=False, id="recurring"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("f1", "help", "Help", show=False, id="help-f1"),
         Binding("ctrl+t", "toggle_theme", "Dark/light theme", show=False, id="theme"),
@@ -66,6 +68,7 @@ class CleverInvoApp(App[None]):
             "invoices": InvoicesScreen,
             "settings": SettingsScreen,
             "keys": ApiKeysScreen,
+            "recurring": RecurringScreen,
         }
         if section in sections:
             await self.push_screen(sections[section]())

@@ -162,3 +162,18 @@ def test_new_api_key_shown_once(snap_compare, ids, app):
 
 def test_help(snap_compare, ids, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("i", "question_mark"))
+
+
+def test_recurring_invoices(snap_compare, ids, books, app):
+    retainer = [{"description": "Retainer", "quantity": 1, "unitPrice": 1500, "taxRate": 19}]
+    books.recurring.create(
+        {"clientId": ids["acme"], "frequency": "monthly", "startDate": "2026-12-31", "lineItems": retainer}
+    )
+    hosting = [{"description": "Hosting", "quantity": 1, "unitPrice": 29, "taxRate": 0}]
+    paused = books.recurring.create({"clientId": ids["lodz"], "frequency": "quarterly", "lineItems": hosting})
+    books.recurring.pause(paused.id)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("R"))
+
+
+def test_recurring_editor_with_its_next_dates(snap_compare, ids, app):
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("R", "n"))

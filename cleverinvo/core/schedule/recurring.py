@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import simplejson
@@ -63,8 +64,10 @@ class RecurringInvoice:
 
     id: str
     client_id: str
+    client_name: str
     currency: Currency
     line_items: tuple[Mapping[str, Any], ...]
+    total: Decimal  # of each invoice it makes
     notes: str | None
     terms: str | None
     frequency: Frequency
@@ -122,12 +125,21 @@ def next_date(row: models.RecurringInvoice) -> dt.date | None:
     return next((day for day in _pending(row, claimed) if latest is None or day > latest), None)
 
 
+def _stored_lines(row: models.RecurringInvoice) -> list[dict[str, Any]]:
+    """The schedule's lines as given, every number an exact Decimal."""
+    return simplejson.loads(row.lines, use_decimal=True, parse_int=Decimal)
+
+
 def _record(row: models.RecurringInvoice) -> RecurringInvoice:
+    cur = currency(row.currency)
+    lines = _stored_lines(row)
     return RecurringInvoice(
         id=row.id,
         client_id=row.client_id,
-        currency=currency(row.currency),
-        line_items=tuple(simplejson.loads(row.lines, use_decimal=True)),
+        client_name=row.client.name,
+        currency=cur,
+        line_items=tuple(lines),
+        total=totals_within_bounds(parse_lines(lines), cur).total,
         notes=row.notes,
         terms=row.terms,
         frequency=Frequency(row.frequency),
@@ -223,7 +235,8 @@ class RecurringInvoices:
             mine &= models.RecurringInvoice.client.in_(clients)
         total = models.RecurringInvoice.select().where(mine).count()
         newest_first = (
-            models.RecurringInvoice.select()
+            models.RecurringInvoice.select(models.RecurringInvoice, models.Client)
+            .join(models.Client)
             .where(mine)
             .order_by(models.RecurringInvoice.created_at.desc(), models.RecurringInvoice.id.desc())
         )
@@ -286,7 +299,7 @@ class RecurringInvoices:
                 columns["client"] = self.clients.active_row(f.text("clientId", required=True)).id
             cur = currency(f.data["currency"]) if f.has("currency") else currency(row.currency)
             if f.has("lineItems") or f.has("currency"):
-                raw = f.items("lineItems", required=True) if f.has("lineItems") else simplejson.loads(row.lines)
+                raw = f.items("lineItems", required=True) if f.has("lineItems") else _stored_lines(row)
                 columns.update(currency=cur.code, lines=_lines_json(raw or [], cur))
             _check_rule(
                 columns.get("start_date", row.start_date),
@@ -323,7 +336,7 @@ def _invoice_body(row: models.RecurringInvoice, day: dt.date, payment_terms_days
         "dueDate": day + dt.timedelta(days=due_days),
         "notes": row.notes,
         "terms": row.terms,
-        "lineItems": simplejson.loads(row.lines, use_decimal=True),
+        "lineItems": _stored_lines(row),
     }
 
 

@@ -1,11 +1,11 @@
 """Labelled fields that show the core's validation message beside them, keeping what was typed."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Select
 
 from cleverinvo.core import CleverInvoError, ValidationError
 
@@ -78,7 +78,30 @@ class ChoiceField(FieldBox):
         self.show_error(None)
 
 
-def form_values(fields: Iterable[FormField]) -> dict[str, str]:
+class SelectField(FieldBox):
+    """A choice from a short, fixed list (``options`` as (shown, value) pairs), shown as a drop-down."""
+
+    def __init__(self, label: str, field: str, options: Sequence[tuple[str, str]], value: str | None = None) -> None:
+        super().__init__(label, field)
+        self._options = options
+        self._initial = value
+
+    def control(self) -> Widget:
+        initial = self._initial if self._initial is not None else Select.NULL
+        return Select(
+            self._options, value=initial, allow_blank=self._initial is None, compact=True, id=f"select-{self.field}"
+        )
+
+    @property
+    def value(self) -> str:
+        chosen = self.query_one(Select).value
+        return "" if chosen is Select.NULL else str(chosen)
+
+    def on_select_changed(self) -> None:
+        self.show_error(None)
+
+
+def form_values(fields: Iterable[FormField | SelectField]) -> dict[str, str]:
     """What is typed in each field, by the core's field name."""
     return {f.field: f.value for f in fields}
 

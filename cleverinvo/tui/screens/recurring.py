@@ -1,0 +1,243 @@
+"""Recurring invoices: the list of schedules (pause, resume, delete) and the editor, which shows the next five
+dates the schedule would make before it is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from cleverinvo.core import CleverInvoError
+from cleverinvo.core.money import format_quantity, parse_decimal
+from cleverinvo.core.records import Account, Client, Page
+from cleverinvo.core.schedule.recurring import RecurringInvoice
+from cleverinvo.tui.format import day, money, plain_number
+from cleverinvo.tui.screens.dialogs import ConfirmDialog
+from cleverinvo.tui.screens.invoice_editor import NO_CLIENT, InvoiceEditorScreen
+from cleverinvo.tui.screens.listing import ListScreen
+from cleverinvo.tui.widgets.form import ChoiceField, FormField, SelectField, form_values
+from cleverinvo.tui.widgets.lines import LineGrid
+from cleverinvo.tui.widgets.totals import TotalsPanel
+
+FREQUENCIES = (("week", "weekly"), ("month", "monthly"), ("quarter", "quarterly"), ("year", "yearly"))
+UNITS = dict((value, shown) for shown, value in FREQUENCIES)
+ACTIONS = (("make a draft", "draft"), ("send it", "send"))
+WHOLE_NUMBERS = ("interval", "count", "dueDays")
+SCHEDULE_FIELDS = ("frequency", "interval", "startDate", "endDate", "count")
+
+
+def every(schedule: RecurringInvoice) -> str:
+    """``month``, ``2 weeks``, ``quarter``…"""
+    unit = UNITS[schedule.frequency.value]
+    return unit if schedule.interval == 1 else f"{schedule.interval} {unit}s"
+
+
+def schedule_lines(schedule: RecurringInvoice) -> list[dict[str, str]]:
+    """The schedule's lines as the line grid shows them."""
+    shown = []
+    for line in schedule.line_items:
+        values = {"description": str(line.get("description") or "")}
+        for key in ("quantity", "taxRate", "discountRate"):
+            values[key] = format_quantity(line[key]) if line.get(key) else ""
+        values["unitPrice"] = plain_number(line["unitPrice"]) if line.get("unitPrice") is not None else ""
+        shown.append(values)
+    return shown
+
+
+class RecurringScreen(ListScreen[RecurringInvoice]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New", id="new-recurring"),
+        Binding("e", "edit", "Edit", id="edit-recurring"),
+        Binding("p", "pause", "Pause/resume", id="pause-recurring"),
+        Binding("x", "delete", "Delete", id="delete-recurring"),
+    ]
+    COLUMNS = (("Client", 24), ("Every", 10), ("Next", 11), ("Amount", 14), ("Then", 6))
+    SEARCH_HINT = "Search by client"
+
+    def fetch(self, page: int, limit: int, search: str | None) -> Page[RecurringInvoice]:
+        return self.books.recurring.list(page, limit, search)
+
+    def row(self, item: RecurringInvoice) -> tuple[Any, ...]:
+        nxt = "paused" if not item.active else "ended"
+        amount = Text(money(item.total, item.currency), justify="right")
+        return (item.client_name, every(item), day(item.next_date) if item.next_date else nxt, amount, item.action)
+
+    def key(self, item: RecurringInvoice) -> str:
+        return item.id
+
+    def title_text(self) -> str:
+        return "Recurring invoices"
+
+    def open(self, item: RecurringInvoice) -> None:
+        self.app.push_screen(RecurringEditorScreen(item))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "pause", "delete"):
+            return self.selected is not None or None
+        return super().check_action(action, parameters)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def action_new(self) -> None:
+        self.app.push_screen(RecurringEditorScreen())
+
+    def action_edit(self) -> None:
+        if self.selected is not None:
+            self.open(self.selected)
+
+    def action_pause(self) -> None:
+        chosen = self.selected
+        if chosen is None:
+            return
+        recurring = self.books.recurring
+        change = recurring.pause if chosen.active else recurring.resume
+        self.run_core(lambda: change(chosen.id), self.changed)
+
+    def changed(self, schedule: RecurringInvoice) -> None:
+        state = "resumed" if schedule.active else "paused"
+        self.notify(f"Recurring invoice for {schedule.client_name} {state}")
+        self.reload()
+
+    def action_delete(self) -> None:
+        chosen = self.selected
+        if chosen is None:
+            return
+        question = f"Delete the recurring invoice for {chosen.client_name}? The invoices it made stay."
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run_core(lambda: self.books.recurring.delete(chosen.id), lambda _: self.reload())
+
+        self.app.push_screen(ConfirmDialog(question), confirmed)
+
+
+class RecurringEditorScreen(InvoiceEditorScreen):
+    """Write a new schedule, or change one: the invoice editor's client, currency, lines and live totals, with
+    when it repeats instead of the invoice's number and dates, and the next five dates shown as they are typed."""
+
+    def __init__(self, schedule: RecurringInvoice | None = None) -> None:
+        super().__init__()
+        self.schedule = schedule
+        self.default_currency = schedule.currency.code if schedule else ""
+
+    def compose(self) -> ComposeResult:
+        s = self.schedule
+        yield Header()
+        yield Static(f"Recurring invoice for {s.client_name}" if s else "New recurring invoice", classes="screen-title")
+        with VerticalScroll(id="editor"):
+            with Horizontal(classes="head-row"):
+                yield ChoiceField("Client", "clientId", s.client_name if s else NO_CLIENT)
+                yield FormField("Currency", "currency", self.default_currency)
+                yield SelectField("Then", "action", ACTIONS, s.action if s else "draft")
+            with Horizontal(classes="head-row"):
+                yield SelectField("Every", "frequency", FREQUENCIES, s.frequency.value if s else "monthly")
+                yield FormField("Interval", "interval", str(s.interval) if s else "", "1")
+                yield FormField("Starts", "startDate", s.start_date.isoformat() if s else "", "today")
+            with Horizontal(classes="head-row"):
+                yield FormField("Ends", "endDate", s.end_date.isoformat() if s and s.end_date else "", "never")
+                yield FormField("Times", "count", str(s.count) if s and s.count else "", "no limit")
+                yield FormField("Due days", "dueDays", str(s.due_days) if s and s.due_days is not None else "")
+            yield Static("", id="next-dates")
+            yield LineGrid(schedule_lines(s) if s else [])
+            yield TotalsPanel(id="totals")
+            yield FormField("Notes", "notes", (s.notes or "") if s else "")
+            yield FormField("Terms", "terms", (s.terms or "") if s else "")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.update_dates()
+
+    def use_settings(self, account: Account) -> None:
+        self.default_currency = account.default_currency
+        if not self.field("currency").value:
+            self.field("currency").value = account.default_currency
+        self.field("dueDays").input.placeholder = f"{account.payment_terms_days}"
+        self.update_totals()
+
+    def use_client(self, choice: Client | str | None) -> None:
+        if isinstance(choice, Client):
+            self.changed = True
+            self.client = choice
+            self.query_one(ChoiceField).show_choice(choice.name)
+            self.field("currency").input.focus()
+
+    # The next dates ----------------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        super().on_input_changed(event)
+        if event.input.id in {f"input-{name}" for name in SCHEDULE_FIELDS}:
+            self.update_dates()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.changed = True
+        if event.select.id == "select-frequency":
+            self.update_dates()
+
+    def update_dates(self) -> None:
+        """Ask the core for the next five dates of the schedule as typed so far."""
+        shown = self.query_one("#next-dates", Static)
+        try:
+            fields = {key: value for key, value in self.schedule_fields().items() if key in SCHEDULE_FIELDS}
+        except CleverInvoError as error:
+            shown.update(error.message)
+            return
+        self.run_core(
+            lambda: self.books.recurring.preview(fields),
+            self.show_dates,
+            failed=lambda error: shown.update(error.message),
+            group="dates",
+        )
+
+    def show_dates(self, dates: list[dt.date]) -> None:
+        text = ", ".join(day.isoformat() for day in dates) if dates else "no date"
+        self.query_one("#next-dates", Static).update(f"Next: {text}")
+
+    # Saving -------------------------------------------------------------------------------------------------
+
+    def schedule_fields(self) -> dict[str, Any]:
+        """The fields typed, as the core reads them: blank ones left out, whole numbers read as numbers."""
+        values = form_values([*self.query(FormField), *self.query(SelectField)])
+        fields: dict[str, Any] = {}
+        for key, text in values.items():
+            if key in WHOLE_NUMBERS and text.strip():
+                fields[key] = parse_decimal(text, key)
+            elif text.strip() or key in ("notes", "terms"):
+                fields[key] = text
+            elif self.schedule is not None and key in ("endDate", "count", "dueDays"):
+                fields[key] = None  # cleared
+        return fields
+
+    def body(self) -> dict[str, Any]:
+        body = self.schedule_fields()
+        if self.client is not None:
+            body["clientId"] = self.client.id
+        elif self.schedule is None:
+            body["clientId"] = None
+        body["lineItems"] = [row.body(index) for index, row in enumerate(self.grid.rows)]
+        return body
+
+    def action_save(self) -> None:
+        try:
+            body = self.body()
+        except CleverInvoError as error:
+            self.refused(error)
+            return
+        recurring, schedule = self.books.recurring, self.schedule
+        self.run_core(
+            (lambda: recurring.update(schedule.id, body)) if schedule else (lambda: recurring.create(body)),
+            self.saved_schedule,
+            failed=self.refused,
+            busy=self.query_one("#editor"),
+        )
+
+    def saved_schedule(self, schedule: RecurringInvoice) -> None:
+        when = schedule.next_date.isoformat() if schedule.next_date else "never"
+        self.notify(f"Saved: {money(schedule.total, schedule.currency)} every {every(schedule)}, next on {when}")
+        self.dismiss(None)
