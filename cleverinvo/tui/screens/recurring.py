@@ -13,7 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from cleverinvo.core import CleverInvoError
-from cleverinvo.core.money import format_quantity, parse_decimal
+from cleverinvo.core.i18n.numbers import parse_number
+from cleverinvo.core.money import format_quantity
 from cleverinvo.core.records import Account, Client, Page
 from cleverinvo.core.schedule.recurring import RecurringInvoice
 from cleverinvo.tui.format import day, money, plain_number
@@ -207,7 +208,7 @@ class RecurringEditorScreen(InvoiceEditorScreen):
         fields: dict[str, Any] = {}
         for key, text in values.items():
             if key in WHOLE_NUMBERS and text.strip():
-                fields[key] = parse_decimal(text, key)
+                fields[key] = parse_number(text, self.shell.language, key)
             elif text.strip() or key in ("notes", "terms"):
                 fields[key] = text
             elif self.schedule is not None and key in ("endDate", "count", "dueDays"):
@@ -220,7 +221,7 @@ class RecurringEditorScreen(InvoiceEditorScreen):
             body["clientId"] = self.client.id
         elif self.schedule is None:
             body["clientId"] = None
-        body["lineItems"] = [row.body(index) for index, row in enumerate(self.grid.rows)]
+        body["lineItems"] = [row.body(index, self.shell.language) for index, row in enumerate(self.grid.rows)]
         return body
 
     def action_save(self) -> None:
