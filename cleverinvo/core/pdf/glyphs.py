@@ -75,22 +75,25 @@ def cut(path: Path, glyphs: set[int]) -> bytes:
     """The TrueType font at ``path`` with only ``glyphs`` (and their parts) drawn; glyph ids unchanged."""
     tables = FontTables.of(path)
     keep = with_parts(tables, glyphs)
-    glyf = bytearray()
-    offsets = []
-    for gid, outline in enumerate(tables.outlines):
-        offsets.append(len(glyf))
-        if gid in keep and outline:
-            glyf += outline + b"\0" * (-len(outline) % 4)
-    offsets.append(len(glyf))
     count = len(tables.outlines)
-    hhea = tables.tables["hhea"]
-    long_metrics = struct.unpack(">H", hhea[34:36])[0]
-    hmtx = bytearray(tables.tables["hmtx"])
-    for gid in range(count):
-        if gid not in keep:
-            start = gid * 4 if gid < long_metrics else long_metrics * 4 + (gid - long_metrics) * 2
-            end = start + (4 if gid < long_metrics else 2)
-            hmtx[start:end] = bytes(end - start)
+    drawn = sorted(gid for gid in keep if gid < count and tables.outlines[gid])
+    glyf = bytearray()
+    offsets = [0] * (count + 1)
+    for gid in drawn:  # every glyph before the next drawn one starts (and, empty, ends) where this one ends
+        outline = tables.outlines[gid]
+        offsets[gid] = len(glyf)
+        glyf += outline + b"\0" * (-len(outline) % 4)
+        offsets[gid + 1] = len(glyf)
+    for gid in range(1, count + 1):
+        if offsets[gid] < offsets[gid - 1]:
+            offsets[gid] = offsets[gid - 1]
+    long_metrics = struct.unpack(">H", tables.tables["hhea"][34:36])[0]
+    metrics = tables.tables["hmtx"]
+    hmtx = bytearray(len(metrics))  # metrics of glyphs not drawn stay zero
+    for gid in keep:
+        start = gid * 4 if gid < long_metrics else long_metrics * 4 + (gid - long_metrics) * 2
+        end = start + (4 if gid < long_metrics else 2)
+        hmtx[start:end] = metrics[start:end]
     head = bytearray(tables.tables["head"])
     head[8:12] = bytes(4)  # checkSumAdjustment, filled in below
     head[50:52] = struct.pack(">h", 1)  # indexToLocFormat: long offsets
