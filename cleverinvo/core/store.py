@@ -6,7 +6,7 @@ import os
 import peewee as pw
 
 from cleverinvo.core import accounts
-from cleverinvo.core.access import keys
+from cleverinvo.core.access import keys, ratelimit
 from cleverinvo.core.access.keys import CachedKey, Keys
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
 from cleverinvo.core.billing import events, reports
@@ -68,6 +68,11 @@ class CleverInvo:
     def cached_key(self, key: str) -> CachedKey | None:
         """The identity behind a key checked recently, from memory alone; ``None``: call ``verify_key``."""
         return keys.cached(key)
+
+    def shared_rate_limiter(self, limit: int = ratelimit.LIMIT) -> ratelimit.Limiter | None:
+        """Per-key rate limits kept in the database itself, so that every host serving it counts together; ``None``
+        when the database is a SQLite file (one host: the server keeps its buckets itself)."""
+        return ratelimit.shared_by_hosts(self.database, limit)
 
     def revoke_key(self, id_or_prefix: str) -> ApiKeyInfo:
         """Revoke a key of any account by its id or its first 12 characters."""

@@ -85,9 +85,13 @@ exception_handlers = {
 }
 
 
-def rate_limiter() -> Limiter:
-    """Shared buckets when the server runs several workers, in-memory ones otherwise."""
+def rate_limiter(ci: cleverinvo.core.CleverInvo) -> Limiter:
+    """Buckets in the database when several hosts may serve it (PostgreSQL); else shared by this server's workers
+    through a file when it runs several, in memory otherwise."""
     limit = int(os.environ.get("CLEVERINVO_RATE_LIMIT", LIMIT))
+    in_database = ci.shared_rate_limiter(limit)
+    if in_database is not None:
+        return in_database
     shared = os.environ.get(RATE_STATE_VAR)
     return SharedRateLimiter(Path(shared), limit) if shared else RateLimiter(limit)
 
@@ -98,6 +102,7 @@ def create_app(db: str | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.ci = cleverinvo.core.open(db)
+        app.state.limiter = rate_limiter(app.state.ci)
         background = asyncio.create_task(periodic.run_forever(app.state.ci))
         try:
             yield
@@ -107,5 +112,5 @@ def create_app(db: str | None = None) -> Starlette:
                 await background
             app.state.ci.close()
 
-    middleware = [Middleware(AccessLogMiddleware), Middleware(ApiKeyMiddleware, limiter=rate_limiter())]
+    middleware = [Middleware(AccessLogMiddleware), Middleware(ApiKeyMiddleware)]
     return Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)

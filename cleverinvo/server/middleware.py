@@ -80,9 +80,8 @@ class ApiKeyMiddleware:
     revocation re-check, buckets shared through a file or a database) runs in a worker thread.
     """
 
-    def __init__(self, app: ASGIApp, limiter: Limiter) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.limiter = limiter
         self._refreshing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -117,10 +116,11 @@ class ApiKeyMiddleware:
             )
             await error(503, fault.message, {"Retry-After": str(fault.retry_after)})(scope, receive, send)
             return
-        if self.limiter.blocking:
-            decision = await run_in_threadpool(self.limiter.take, identity.key_id)
+        limiter: Limiter = scope["app"].state.limiter  # chosen when the database was opened
+        if limiter.blocking:
+            decision = await run_in_threadpool(limiter.take, identity.key_id)
         else:
-            decision = self.limiter.take(identity.key_id)
+            decision = limiter.take(identity.key_id)
         scope.setdefault("state", {})["identity"] = identity
         headers = rate_headers(decision)
         if not decision.allowed:

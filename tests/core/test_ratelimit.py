@@ -1,6 +1,7 @@
 """The per-key limit: 120 requests in any 60 seconds, with honest Retry-After and reset figures."""
 
 from cleverinvo.core.access.ratelimit import RateLimiter, SharedRateLimiter
+from tests.conftest import POSTGRES_ADMIN
 
 
 class FakeClock:
@@ -70,3 +71,16 @@ def _spend(args: tuple) -> tuple[int, int]:
     limiter = SharedRateLimiter(path)
     decisions = [limiter.take(key) for _ in range(count)]
     return sum(d.allowed for d in decisions), sum(not d.allowed for d in decisions)
+
+
+def test_the_database_keeps_the_buckets_when_several_hosts_may_serve_it(ci):
+    shared = ci.shared_rate_limiter(limit=3)
+    if not POSTGRES_ADMIN:
+        assert shared is None  # a SQLite file is one host's: the server keeps its buckets itself
+        return
+    other_host = type(shared)(ci.database, limit=3)  # a second process on the same database
+    decisions = [limiter.take("key-1").allowed for limiter in (shared, other_host, shared, other_host, shared)]
+    assert decisions == [True, True, True, False, False]
+    refused = shared.take("key-1")
+    assert refused.remaining == 0 and 55 <= refused.retry_after <= 60
+    assert shared.take("key-2").allowed and shared.take("key-2").remaining == 1

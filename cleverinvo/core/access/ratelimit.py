@@ -5,6 +5,8 @@ any 60-second window, which is what "120 requests per minute" promises.
 ``RateLimiter`` keeps the buckets in memory: the fast path for one server process. ``SharedRateLimiter`` keeps
 them in a small SQLite file that every worker process of one server opens: the processes run on one host, the
 state needs no durability (no fsync), and it never contends with the business database, whichever that is.
+``DatabaseRateLimiter`` keeps them in the PostgreSQL database itself, for servers on several hosts: one atomic
+statement per request, on the database's clock.
 """
 
 import math
@@ -16,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+import peewee as pw
 
 LIMIT = 120
 WINDOW_SECONDS = 60.0
@@ -148,3 +152,51 @@ class SharedRateLimiter:
             conn.execute("ROLLBACK")
             raise
         return decide(count, oldest, newest, now, self.limit, self.window)
+
+
+class DatabaseRateLimiter:
+    """Buckets in an unlogged PostgreSQL table (they need no durability), shared by every host of one database.
+
+    Each request is one ``INSERT … ON CONFLICT DO UPDATE`` on the key's row, which holds the times of the tokens
+    spent in the last window: the row lock orders concurrent requests, the database's clock is the one clock, and
+    no request reads before it writes.
+    """
+
+    blocking = True
+    TABLE = "rate_limit_spent"
+    _TAKE = f"""
+        WITH clock AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS now)
+        INSERT INTO {TABLE} AS r (key, spent) SELECT %(key)s, ARRAY[now] FROM clock
+        ON CONFLICT (key) DO UPDATE SET spent = (
+            SELECT CASE WHEN count(*) < %(limit)s
+                        THEN coalesce(array_agg(s ORDER BY s), '{{}}'::float8[]) || EXCLUDED.spent[1]
+                        ELSE coalesce(array_agg(s ORDER BY s), '{{}}'::float8[]) END
+            FROM unnest(r.spent) AS s WHERE s > EXCLUDED.spent[1] - %(window)s)
+        RETURNING spent, (SELECT now FROM clock)
+    """
+
+    def __init__(self, database: pw.PostgresqlDatabase, limit: int = LIMIT, window: float = WINDOW_SECONDS) -> None:
+        self.database = database
+        self.limit = limit
+        self.window = window
+        with database.atomic():  # one process at a time makes the table
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_TABLE_LOCK,))
+            database.execute_sql(
+                f"CREATE UNLOGGED TABLE IF NOT EXISTS {self.TABLE} (key TEXT PRIMARY KEY, spent FLOAT8[] NOT NULL)"
+            )
+
+    def take(self, key: str) -> RateDecision:
+        """Spend one token of ``key``'s bucket if one is there."""
+        params = {"key": key, "limit": self.limit, "window": self.window}
+        spent, now = self.database.execute_sql(self._TAKE, params).fetchone()
+        allowed = spent[-1] == now
+        count = len(spent) if allowed else self.limit + 1
+        return decide(count, min(spent), max(spent), now, self.limit, self.window)
+
+
+_TABLE_LOCK = 0x636C7274  # "clrt": the advisory lock taken while the rate-limit table is made
+
+
+def shared_by_hosts(database: pw.Database, limit: int = LIMIT) -> DatabaseRateLimiter | None:
+    """A limiter every host of ``database`` shares when it is PostgreSQL; ``None`` for SQLite (one host's file)."""
+    return DatabaseRateLimiter(database, limit) if isinstance(database, pw.PostgresqlDatabase) else None
