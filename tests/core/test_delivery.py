@@ -170,3 +170,35 @@ def test_the_owners_preview_never_counts_as_a_view(books, client) -> None:
     html = books.delivery.preview(sent.id)
     assert "P-1" in html and "<script" not in html and f"/view/{sent.view_token}/pdf" in html
     assert books.invoices.get(sent.id) == sent
+
+
+def test_the_draft_prefills_and_its_link_is_filled_when_sent(seller, client, smtp_env: MailServer) -> None:
+    draft = seller.invoices.create(invoice_body(client.id, invoiceNumber="D-{1}"))
+    prefilled = seller.delivery.draft(draft.id)
+    assert prefilled.to == ("billing@acme.example",) and prefilled.subject == "Invoice D-{{1}} from Zoë Ørsted"
+    assert "{link}" in prefilled.message and "$5,500.00" in prefilled.message
+    edited = {"viaEmail": True, "subject": prefilled.subject, "message": prefilled.message}
+    sent = seller.delivery.send(draft.id, edited)
+    [got] = smtp_env.received
+    assert got.message["Subject"] == "Invoice D-{1} from Zoë Ørsted"
+    assert f"view it online: http://127.0.0.1:8000/view/{sent.view_token}" in got.text
+    with pytest.raises(ValidationError, match=r"unknown placeholder \{amount\}") as refused:
+        seller.delivery.send(draft.id, {"viaEmail": True, "message": "Pay {amount} now"})
+    assert refused.value.field == "message"
+
+
+def test_the_sellers_own_wording_per_language(seller, client, smtp_env: MailServer) -> None:
+    templates = seller.delivery.templates
+    assert not templates.get("de", "invoice").custom and templates.get("de", "invoice").subject.startswith("Rechnung")
+    own = templates.set("en", "invoice", {"subject": "{seller}: bill {number}", "body": "Due {dueDate}: {total}"})
+    assert own.custom
+    for bad in ({"subject": "Hi {name}", "body": "x"}, {"subject": "x", "body": "{total"}, {"subject": "a\nb"}):
+        with pytest.raises(ValidationError):
+            templates.set("en", "invoice", bad)
+    with pytest.raises(ValidationError, match="language"):
+        templates.get("xx", "invoice")
+    seller.delivery.send(seller.invoices.create(invoice_body(client.id, invoiceNumber="T-1")).id, {"viaEmail": True})
+    [got] = smtp_env.received
+    assert got.message["Subject"] == "Zoë Ørsted: bill T-1"
+    assert got.text.startswith("Due ") and "$5,500.00" in got.text and "/view/" in got.text
+    assert not templates.reset("en", "invoice").custom

@@ -1,11 +1,13 @@
 """Every screen pinned at 80×24 on fixed books and a fixed clock (pytest-textual-snapshot)."""
 
+import itertools
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from cleverinvo.core.access import keys
+from cleverinvo.core.delivery import links
 from cleverinvo.tui.screens import dialogs
 from tests.tui.helpers import seed, settle, type_text
 
@@ -14,8 +16,10 @@ SIZE = (80, 24)
 
 @pytest.fixture
 def ids(frozen_clock, books, monkeypatch) -> dict[str, str]:
-    # the API key shown once is fixed; every other random token (view links) stays random
+    # the API key shown once is fixed, and view-link tokens are numbered (the invoice detail shows its link)
     monkeypatch.setattr(keys, "secrets", SimpleNamespace(token_urlsafe=lambda n: "Qx7" * 14 + "Q"))
+    tokens = itertools.count(1)
+    monkeypatch.setattr(links, "new_token", lambda: f"Vw{next(tokens):030d}")
     monkeypatch.setattr(dialogs, "default_export_folder", lambda: Path("/home/zoe/Downloads"))
     return seed(books)
 

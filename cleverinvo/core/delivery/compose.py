@@ -5,7 +5,7 @@ seller, ``Reply-To``, ``Date``, a ``Message-ID`` on the seller's domain)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -13,9 +13,9 @@ from email.utils import format_datetime, make_msgid
 
 import jinja2
 
-from cleverinvo.core.delivery.messages import MailTemplate, fill
+from cleverinvo.core.delivery.messages import fill
 from cleverinvo.core.i18n.catalogs import N_, SOURCE_LANGUAGE
-from cleverinvo.core.i18n.locales import DocumentLocale, document_locale
+from cleverinvo.core.i18n.locales import DocumentLocale
 from cleverinvo.core.records import Invoice
 
 _html = jinja2.Environment(
@@ -76,10 +76,9 @@ def placeholder_values(invoice: Invoice, words: DocumentLocale, link: str | None
     }
 
 
-def fill_template(template: MailTemplate, invoice: Invoice, link: str | None, seller: str | None) -> Wording:
-    """The template with this invoice's values in it."""
-    values = placeholder_values(invoice, document_locale(template.language), link, seller)
-    return Wording(subject=fill(template.subject, values), body=fill(template.body, values))
+def fill_wording(subject: str, body: str, values: Mapping[str, str]) -> Wording:
+    """A subject and body with their placeholders filled in."""
+    return Wording(subject=fill(subject, values), body=fill(body, values))
 
 
 def _paragraphs(body: str, link: str | None) -> list[list[list[dict[str, object]]]]:
@@ -99,6 +98,30 @@ def _paragraphs(body: str, link: str | None) -> list[list[list[dict[str, object]
         if any(lines):
             paragraphs.append(lines)
     return paragraphs
+
+
+def plain_message(
+    subject: str,
+    text: str,
+    sender: Sender,
+    to: Sequence[str],
+    cc: Sequence[str] = (),
+    language: str = SOURCE_LANGUAGE,
+    sent_at: dt.datetime | None = None,
+) -> EmailMessage:
+    """A text e-mail from the seller with the headers every message of ours carries."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender.address()
+    message["Reply-To"] = sender.address()
+    message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    message["Date"] = format_datetime((sent_at or dt.datetime.now(dt.UTC)).replace(tzinfo=dt.UTC))
+    message["Message-ID"] = make_msgid(domain=sender.email.rpartition("@")[2])
+    message["Content-Language"] = language
+    message.set_content(text)
+    return message
 
 
 EMAIL_LABELS = {
@@ -123,17 +146,7 @@ def compose(
     """The e-mail, ready for the mail server. The view link is always in the text, even when the sender's own
     wording left it out."""
     text = said.body if not link or link in said.body else f"{said.body}\n\n{link}"
-    message = EmailMessage()
-    message["Subject"] = said.subject
-    message["From"] = sender.address()
-    message["Reply-To"] = sender.address()
-    message["To"] = ", ".join(to)
-    if cc:
-        message["Cc"] = ", ".join(cc)
-    message["Date"] = format_datetime((sent_at or dt.datetime.now(dt.UTC)).replace(tzinfo=dt.UTC))
-    message["Message-ID"] = make_msgid(domain=sender.email.rpartition("@")[2])
-    message["Content-Language"] = words.language
-    message.set_content(text)
+    message = plain_message(said.subject, text, sender, to, cc, words.language, sent_at)
     html = _html.get_template("email.html").render(
         language=words.language,
         subject=said.subject,

@@ -149,3 +149,23 @@ def save_smtp_url(url: str | None) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """The mail server as settings show it: the URL saved in config.toml, the server in force (no password), and
+    whether ``$CLEVERINVO_SMTP_URL`` overrides the saved one."""
+
+    saved_url: str | None
+    in_force: str | None
+    from_environment: bool
+
+
+def mail_settings() -> MailSettings:
+    """What a settings screen shows about the mail server. An unusable URL in force reads as not configured."""
+    from_environment = bool(os.environ.get(SMTP_URL_VAR, "").strip())
+    try:
+        config = mail_config()
+    except ValidationError:
+        config = None
+    return MailSettings(saved_smtp_url(), config.describe() if config else None, from_environment)

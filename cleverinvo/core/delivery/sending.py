@@ -18,12 +18,21 @@ from cleverinvo.core import accounts, clock
 from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.delivery import links, smtp
-from cleverinvo.core.delivery.compose import Attachment, Sender, Wording, compose, fill_template, invoice_language
+from cleverinvo.core.delivery.compose import (
+    Attachment,
+    Sender,
+    compose,
+    fill_wording,
+    invoice_language,
+    placeholder_values,
+    plain_message,
+)
 from cleverinvo.core.delivery.config import MailConfig, mail_config
-from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT, Kind, MailTemplates
+from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT, Kind, MailTemplates, check_placeholders
 from cleverinvo.core.delivery.viewing import render_page
 from cleverinvo.core.errors import Conflict, MailNotConfigured, ValidationError
 from cleverinvo.core.fields import Fields
+from cleverinvo.core.i18n.catalogs import N_, SOURCE_LANGUAGE
 from cleverinvo.core.i18n.locales import document_locale
 from cleverinvo.core.records import Invoice, Status
 from cleverinvo.core.storage import models
@@ -69,9 +78,15 @@ def sender_of(account_id: str) -> Sender:
     return Sender(name=row.seller_name, email=row.seller_email)
 
 
+def _escaped(value: str) -> str:
+    """A value as literal text in a template."""
+    return value.replace("{", "{{").replace("}", "}}")
+
+
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """An e-mail about to be sent, as the TUI shows it for editing: recipients, subject and message."""
+    """An e-mail about to be sent, as the TUI shows it for editing: recipients, subject and message, filled in
+    but for ``{link}`` (made when the invoice is issued), which sending fills in."""
 
     to: tuple[str, ...]
     subject: str
@@ -99,8 +114,9 @@ def read_request(data: object) -> tuple[bool, Request]:
         subject=f.text("subject", max_length=MAX_SUBJECT),
         message=f.text("message", max_length=MAX_BODY, multiline=True),
     )
-    if request.subject is not None and ("\n" in request.subject or "\r" in request.subject):
-        raise f.invalid("subject", "must be one line")
+    for field, text in (("subject", request.subject), ("message", request.message)):
+        if text is not None:
+            check_placeholders(text, field)
     if not via_email and (request.to or request.cc or request.subject or request.message):
         raise ValidationError("Invalid input: to, cc, subject and message need viaEmail: true", "viaEmail")
     return via_email, request
@@ -120,7 +136,9 @@ class Delivery:
         """What the e-mail would say now: the client's address, the subject and message from the template."""
         invoice = self.invoices.get(invoice_id)
         language = invoice_language(invoice)
-        said = self._wording(invoice, language, Kind(kind), links.token_of(invoice.id) or "")
+        template = self.templates.get(language, kind)
+        values = {name: _escaped(value) for name, value in self._values(invoice, language).items()}
+        said = fill_wording(template.subject, template.body, {**values, "link": "{link}"})
         to = (invoice.client.email,) if invoice.client.email else ()
         return Draft(to=to, subject=said.subject, message=said.body, language=language)
 
@@ -133,10 +151,9 @@ class Delivery:
         words = document_locale(invoice_language(invoice))
         return render_page(invoice, seller, words, pdf_url=pdf_url, seen_url=None, nonce="")
 
-    def _wording(self, invoice: Invoice, language: str, kind: Kind, token: str) -> Wording:
-        seller = accounts.row(self.account_id).seller_name
-        link = links.view_url(token) if token else links.view_url("…")
-        return fill_template(self.templates.get(language, kind), invoice, link, seller)
+    def _values(self, invoice: Invoice, language: str) -> dict[str, str]:
+        link = links.view_url(invoice.view_token) if invoice.view_token else None
+        return placeholder_values(invoice, document_locale(language), link, accounts.row(self.account_id).seller_name)
 
     def send(self, invoice_id: str, data: object) -> Invoice:
         """The API's send: ``{"viaEmail": true}`` (with optional ``to``, ``cc``, ``subject``, ``message``) issues
@@ -167,11 +184,7 @@ class Delivery:
             else:
                 models.Invoice.update(sent_via_email=True).where(models.Invoice.id == invoice.id).execute()
             issued = self.invoices.get(invoice.id)
-            assert issued.view_token is not None
-            language = invoice_language(issued)
-            said = self._wording(issued, language, Kind.INVOICE, issued.view_token)
-            said = Wording(subject=request.subject or said.subject, body=request.message or said.body)
-            self._deliver(config, sender, issued, language, said, to, request.cc)
+            self.deliver(config, sender, issued, Kind.INVOICE, to, request.cc, request.subject, request.message)
         return self.invoices.get(invoice.id)
 
     @staticmethod
@@ -179,20 +192,25 @@ class Delivery:
         """Inside a transaction: take the invoice's row lock (a no-op UPDATE), so two sends of one invoice queue."""
         models.Invoice.update(version=models.Invoice.version).where(models.Invoice.id == invoice_id).execute()
 
-    def _deliver(
+    def deliver(
         self,
         config: MailConfig,
         sender: Sender,
         invoice: Invoice,
-        language: str,
-        said: Wording,
+        kind: Kind,
         to: Sequence[str],
-        cc: Sequence[str],
+        cc: Sequence[str] = (),
+        subject: str | None = None,
+        message: str | None = None,
     ) -> dict[str, Any]:
-        """Compose and hand the message to the mail server; returns what the history records of it."""
+        """Write the e-mail of ``kind`` about an issued invoice (the template, unless ``subject`` or ``message``
+        replace it) and hand it to the mail server; returns what the invoice's history records of it."""
         assert invoice.view_token is not None
+        language = invoice_language(invoice)
+        template = self.templates.get(language, kind)
+        said = fill_wording(subject or template.subject, message or template.body, self._values(invoice, language))
         pdf = self.documents.pdf(invoice.id)
-        message = compose(
+        mail = compose(
             invoice,
             document_locale(language),
             said,
@@ -203,5 +221,18 @@ class Delivery:
             attachment=Attachment(pdf.filename, pdf.data),
             sent_at=clock.now(),
         )
-        refused = smtp.deliver(config, message, sender.email, [*to, *cc])
-        return {"to": list(to), "cc": list(cc), "refused": refused, "messageId": message["Message-ID"]}
+        refused = smtp.deliver(config, mail, sender.email, [*to, *cc])
+        return {"to": list(to), "cc": list(cc), "refused": refused, "messageId": mail["Message-ID"]}
+
+    def test_message(self, to: str) -> str:
+        """Send a short test message from the seller through the mail server; returns the address it went to."""
+        addresses = parse_addresses(to.strip() or None, "to")
+        if not addresses:
+            raise ValidationError("Missing required field: to", "to")
+        config = configured()
+        sender = sender_of(self.account_id)
+        words = document_locale(SOURCE_LANGUAGE)
+        subject = words.gettext(N_("CleverInvo test message"))
+        text = words.gettext(N_("This is a test message from CleverInvo: your mail settings work."))
+        smtp.deliver(config, plain_message(subject, text, sender, addresses), sender.email, addresses)
+        return addresses[0]

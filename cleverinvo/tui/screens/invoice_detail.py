@@ -1,4 +1,5 @@
-"""One invoice with everything about it; export its PDF, mark it sent, record payments, duplicate, delete."""
+"""One invoice with everything about it; export its PDF, mark it sent or e-mail it, copy its view link, record
+payments, duplicate, delete."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from cleverinvo.core.delivery.links import view_url
 from cleverinvo.core.money import format_quantity
 from cleverinvo.core.records import Invoice, Payment, Status
 from cleverinvo.tui.format import day, moment, money, rate, status_text
 from cleverinvo.tui.screens.base import CoreScreen
+from cleverinvo.tui.screens.delivery import EmailDialog
 from cleverinvo.tui.screens.dialogs import ConfirmDialog, ExportDialog, PaymentDialog
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.widgets.tables import add_columns
@@ -36,6 +39,8 @@ class InvoiceDetailScreen(CoreScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "export", "Export PDF", id="export"),
         Binding("m", "mark_sent", "Mark sent", id="mark-sent"),
+        Binding("t", "email", "E-mail", id="email"),
+        Binding("l", "copy_link", "Copy link", id="copy-link"),
         Binding("p", "payment", "Payment", id="payment"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("u", "duplicate", "Copy", id="duplicate"),
@@ -86,6 +91,9 @@ class InvoiceDetailScreen(CoreScreen[None]):
             + (f" · sent {moment(invoice.sent_at)}" if invoice.sent_at else "")
             + (f" · paid {moment(invoice.paid_at)}" if invoice.paid_at else ""),
         ]
+        if invoice.view_token:
+            seen = f"viewed {moment(invoice.viewed_at)}" if invoice.viewed_at else "not viewed"
+            facts.append(f"Link {view_url(invoice.view_token)} · {seen}")
         self.query_one("#detail-facts", Static).update("\n".join(facts))
         lines: DataTable[Any] = self.query_one("#detail-lines", DataTable)
         lines.clear()
@@ -121,8 +129,10 @@ class InvoiceDetailScreen(CoreScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ALLOWED:
             return self.invoice is not None and ALLOWED[action](self.invoice.status)
-        if action in ("export", "duplicate"):
+        if action in ("export", "duplicate", "email"):
             return self.invoice is not None
+        if action == "copy_link":
+            return self.invoice is not None and self.invoice.view_token is not None
         return True
 
     # Actions ------------------------------------------------------------------------------------------------
@@ -134,6 +144,24 @@ class InvoiceDetailScreen(CoreScreen[None]):
     def action_mark_sent(self) -> None:
         invoices = self.books.invoices
         self.run_core(lambda: invoices.mark_sent(self.invoice_id), self.changed("Marked as sent"))
+
+    def action_email(self) -> None:
+        if self.invoice is not None:
+            invoice, delivery = self.invoice, self.books.delivery
+            self.run_core(
+                lambda: delivery.draft(invoice.id),
+                lambda draft: self.app.push_screen(EmailDialog(invoice, draft), self.emailed),
+            )
+
+    def emailed(self, invoice: Invoice | None) -> None:
+        if invoice is not None:
+            self.notify(f"{invoice.number}: e-mailed")
+
+    def action_copy_link(self) -> None:
+        if self.invoice is not None and self.invoice.view_token is not None:
+            link = view_url(self.invoice.view_token)
+            self.app.copy_to_clipboard(link)
+            self.notify(link, title="View link copied")
 
     def action_payment(self) -> None:
         if self.invoice is not None:

@@ -14,6 +14,7 @@ from cleverinvo.core.i18n.numbers import parse_number
 from cleverinvo.core.records import Account, ApiKeyInfo, NewApiKey
 from cleverinvo.tui.format import moment
 from cleverinvo.tui.screens.base import CoreScreen
+from cleverinvo.tui.screens.delivery import MailSettingsScreen
 from cleverinvo.tui.screens.dialogs import ConfirmDialog, KeyCreatedDialog, KeyLabelDialog
 from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
 from cleverinvo.tui.widgets.tables import add_columns, cursor_key
@@ -60,6 +61,7 @@ class SettingsScreen(CoreScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save-settings"),
         Binding("ctrl+o", "keys", "API keys", id="api-keys"),
+        Binding("ctrl+g", "mail", "E-mail", id="mail-settings"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -86,6 +88,9 @@ class SettingsScreen(CoreScreen[None]):
 
     def action_keys(self) -> None:
         self.app.push_screen(ApiKeysScreen())
+
+    def action_mail(self) -> None:
+        self.app.push_screen(MailSettingsScreen())
 
     def action_save(self) -> None:
         data: dict[str, Any] = dict(form_values(self.query(FormField)))

@@ -1,0 +1,239 @@
+"""E-mailing from the TUI: the send dialog (recipients, subject and message prefilled and editable), and the mail
+settings (the SMTP URL saved in config.toml, a test message, the wording of the e-mails)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+
+from cleverinvo.core.delivery.config import MailSettings, mail_settings, save_smtp_url
+from cleverinvo.core.delivery.messages import PLACEHOLDERS, Kind, MailTemplate
+from cleverinvo.core.delivery.sending import Draft
+from cleverinvo.core.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from cleverinvo.core.records import Invoice
+from cleverinvo.tui.screens.base import CoreScreen
+from cleverinvo.tui.screens.dialogs import FormDialog
+from cleverinvo.tui.widgets.form import FieldBox, FormField, show_refusal
+
+
+class TextField(FieldBox):
+    """A text of several lines."""
+
+    DEFAULT_CSS = """
+    TextField .text-row { height: auto; }
+    TextField TextArea { width: 1fr; height: 8; }
+    MailSettingsScreen TextField TextArea { height: 9; }
+    """
+
+    def __init__(self, label: str, field: str, value: str = "") -> None:
+        super().__init__(label, field)
+        self._initial = value
+
+    def control(self) -> Widget:
+        return TextArea(self._initial, soft_wrap=True, compact=True, id=f"input-{self.field}")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="text-row"):
+            yield Label(self.label, classes="field-label")
+            yield self.control()
+        yield Label("", classes="field-error")
+
+    def focus_control(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @property
+    def value(self) -> str:
+        return self.query_one(TextArea).text
+
+    def on_text_area_changed(self) -> None:
+        self.show_error(None)
+
+
+def addresses(typed: str) -> list[str]:
+    """Addresses typed with commas, semicolons or spaces between them."""
+    return [part for part in typed.replace(";", ",").replace(" ", ",").split(",") if part]
+
+
+class EmailDialog(FormDialog):
+    """Issue an invoice (when a draft) and e-mail it; dismisses with the invoice as sent."""
+
+    TITLE_TEXT = "E-mail the invoice"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Send", id="submit"),
+        Binding("escape", "dismiss(None)", "Cancel", id="cancel"),
+    ]
+
+    def __init__(self, invoice: Invoice, draft: Draft) -> None:
+        super().__init__()
+        self.invoice = invoice
+        self.draft = draft
+
+    def explain(self) -> str:
+        what = "Issues and sends" if self.invoice.view_token is None else "Sends"
+        return f"{what} {self.invoice.number} with its PDF; {{link}} is its view link."
+
+    def fields(self) -> list[Any]:
+        return [
+            FormField("To", "to", ", ".join(self.draft.to), placeholder="client@example.com"),
+            FormField("Cc", "cc", placeholder="optional"),
+            FormField("Subject", "subject", self.draft.subject),
+            TextField("Message", "message", self.draft.message),
+        ]
+
+    def action_submit(self) -> None:
+        delivery = self.books.delivery
+        invoice_id = self.invoice.id
+        values = {box.field: box.value for box in self.query(FieldBox) if isinstance(box, FormField | TextField)}
+        body = {
+            "viaEmail": True,
+            "to": addresses(values["to"]),
+            "cc": addresses(values["cc"]),
+            "subject": values["subject"],
+            "message": values["message"],
+        }
+        self.run_core(
+            lambda: delivery.send(invoice_id, body),
+            self.dismiss,
+            failed=lambda error: show_refusal(self, error),
+            busy=self.query_one("#form-dialog"),
+        )
+
+
+class MailCheckDialog(FormDialog):
+    """Send a test message through the configured mail server; dismisses with the address it went to."""
+
+    TITLE_TEXT = "Send a test message"
+
+    def __init__(self, to: str) -> None:
+        super().__init__()
+        self.to = to
+
+    def explain(self) -> str:
+        return "Through the mail server of your settings, to:"
+
+    def fields(self) -> list[Any]:
+        return [FormField("To", "to", self.to)]
+
+    def action_submit(self) -> None:
+        delivery = self.books.delivery
+        self.submit(lambda values: delivery.test_message(values["to"]))
+
+
+PLACES = " ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+
+
+class MailSettingsScreen(CoreScreen[None]):
+    """Where mail goes out (the SMTP URL, kept in config.toml, never in the database), a test message, the
+    reminder days, and the wording of the e-mails in each language."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="save-mail"),
+        Binding("ctrl+n", "test", "Test message", id="test-mail"),
+        Binding("ctrl+r", "reset_wording", "Built-in wording", id="reset-wording"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: MailTemplate | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("E-mail settings", classes="screen-title")
+        with VerticalScroll(id="mail-settings"):
+            yield Static("Mail server (saved in your config.toml, readable by you alone)", classes="section-title")
+            yield FormField("SMTP URL", "smtpUrl", placeholder="smtp://user:password@host:587")
+            yield Static("", id="smtp-note", classes="hint")
+            yield Static("Wording of the e-mails", classes="section-title")
+            yield Static(f"Placeholders: {PLACES}", classes="hint")
+            with Horizontal(classes="field-row", id="wording-choice"):
+                yield Label("Language", classes="field-label")
+                yield Select(
+                    ((name, name) for name in LANGUAGES),
+                    value=SOURCE_LANGUAGE,
+                    allow_blank=False,
+                    compact=True,
+                    id="wording-language",
+                )
+                yield Label(" E-mail", classes="field-label")
+                yield Select(
+                    (("Invoice", Kind.INVOICE.value), ("Reminder", Kind.REMINDER.value)),
+                    value=Kind.INVOICE.value,
+                    allow_blank=False,
+                    compact=True,
+                    id="wording-kind",
+                )
+            yield FormField("Subject", "subject")
+            yield TextField("Body", "body")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#input-smtpUrl").focus()
+        self.run_core(mail_settings, self.show_server, busy=self.query_one("#mail-settings"))
+        self.load_wording()
+
+    def show_server(self, settings: MailSettings) -> None:
+        self.query_one("#input-smtpUrl", Input).value = settings.saved_url or ""
+        if settings.from_environment:
+            note = f"CLEVERINVO_SMTP_URL is set ({settings.in_force}) and is used instead of this."
+        elif settings.in_force:
+            note = f"In use: {settings.in_force}"
+        else:
+            note = "No mail server yet: invoices cannot be e-mailed."
+        self.query_one("#smtp-note", Static).update(note)
+
+    def wording_choice(self) -> tuple[str, str]:
+        language = self.query_one("#wording-language", Select).value
+        kind = self.query_one("#wording-kind", Select).value
+        return str(language), str(kind)
+
+    def on_select_changed(self) -> None:
+        self.load_wording()
+
+    def load_wording(self) -> None:
+        templates = self.books.delivery.templates
+        language, kind = self.wording_choice()
+        self.run_core(lambda: templates.get(language, kind), self.show_wording, group="wording")
+
+    def show_wording(self, template: MailTemplate) -> None:
+        self.loaded = template
+        self.query_one("#input-subject", Input).value = template.subject
+        self.query_one("#input-body", TextArea).text = template.body
+
+    def action_save(self) -> None:
+        url = self.query_one("#input-smtpUrl", Input).value
+        subject = self.query_one("#input-subject", Input).value
+        body = self.query_one("#input-body", TextArea).text
+        templates, loaded = self.books.delivery.templates, self.loaded
+
+        def save() -> MailSettings:
+            save_smtp_url(url)
+            if loaded is not None and (subject, body) != (loaded.subject, loaded.body):
+                templates.set(loaded.language, loaded.kind, {"subject": subject, "body": body})
+            return mail_settings()
+
+        def saved(settings: MailSettings) -> None:
+            self.show_server(settings)
+            self.load_wording()
+            self.notify("E-mail settings saved")
+
+        self.run_core(save, saved, failed=lambda error: show_refusal(self, error))
+
+    def action_test(self) -> None:
+        settings = self.books.settings
+        self.run_core(
+            settings.get, lambda account: self.app.push_screen(MailCheckDialog(account.seller.email or ""), self.tested)
+        )
+
+    def tested(self, to: str | None) -> None:
+        if to is not None:
+            self.notify(f"Test message sent to {to}")
+
+    def action_reset_wording(self) -> None:
+        templates = self.books.delivery.templates
+        language, kind = self.wording_choice()
+        self.run_core(lambda: templates.reset(language, kind), self.show_wording)
