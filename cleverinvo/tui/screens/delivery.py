@@ -3,7 +3,7 @@ settings (the SMTP URL saved in config.toml, a test message, the wording of the 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,21 +18,17 @@ from cleverinvo.core.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
 from cleverinvo.core.records import Invoice
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import FormDialog
-from cleverinvo.tui.widgets.form import FieldBox, FormField, show_refusal
+from cleverinvo.tui.widgets.form import FormField, show_refusal
 
 
-class TextField(FieldBox):
-    """A text of several lines."""
+class TextField(FormField):
+    """A text of several lines (a form's values include it like any field)."""
 
     DEFAULT_CSS = """
     TextField .text-row { height: auto; }
     TextField TextArea { width: 1fr; height: 8; }
     MailSettingsScreen TextField TextArea { height: 9; }
     """
-
-    def __init__(self, label: str, field: str, value: str = "") -> None:
-        super().__init__(label, field)
-        self._initial = value
 
     def control(self) -> Widget:
         return TextArea(self._initial, soft_wrap=True, compact=True, id=f"input-{self.field}")
@@ -49,6 +45,10 @@ class TextField(FieldBox):
     @property
     def value(self) -> str:
         return self.query_one(TextArea).text
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.query_one(TextArea).text = text
 
     def on_text_area_changed(self) -> None:
         self.show_error(None)
@@ -77,7 +77,7 @@ class EmailDialog(FormDialog):
         what = "Issues and sends" if self.invoice.view_token is None else "Sends"
         return f"{what} {self.invoice.number} with its PDF; {{link}} is its view link."
 
-    def fields(self) -> list[Any]:
+    def fields(self) -> list[FormField]:
         return [
             FormField("To", "to", ", ".join(self.draft.to), placeholder="client@example.com"),
             FormField("Cc", "cc", placeholder="optional"),
@@ -88,20 +88,20 @@ class EmailDialog(FormDialog):
     def action_submit(self) -> None:
         delivery = self.books.delivery
         invoice_id = self.invoice.id
-        values = {box.field: box.value for box in self.query(FieldBox) if isinstance(box, FormField | TextField)}
-        body = {
-            "viaEmail": True,
-            "to": addresses(values["to"]),
-            "cc": addresses(values["cc"]),
-            "subject": values["subject"],
-            "message": values["message"],
-        }
-        self.run_core(
-            lambda: delivery.send(invoice_id, body),
-            self.dismiss,
-            failed=lambda error: show_refusal(self, error),
-            busy=self.query_one("#form-dialog"),
-        )
+
+        def send(values: dict[str, str]) -> Invoice:
+            return delivery.send(
+                invoice_id,
+                {
+                    "viaEmail": True,
+                    "to": addresses(values["to"]),
+                    "cc": addresses(values["cc"]),
+                    "subject": values["subject"],
+                    "message": values["message"],
+                },
+            )
+
+        self.submit(send)
 
 
 class MailCheckDialog(FormDialog):
@@ -116,7 +116,7 @@ class MailCheckDialog(FormDialog):
     def explain(self) -> str:
         return "Through the mail server of your settings, to:"
 
-    def fields(self) -> list[Any]:
+    def fields(self) -> list[FormField]:
         return [FormField("To", "to", self.to)]
 
     def action_submit(self) -> None:
