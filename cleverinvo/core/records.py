@@ -39,6 +39,19 @@ class Status(StrEnum):
         return self not in (Status.DRAFT, Status.PAID)
 
 
+class QuoteStatus(StrEnum):
+    DRAFT = "DRAFT"
+    SENT = "SENT"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"  # sent, past its validUntil date and not answered
+
+    @property
+    def editable(self) -> bool:
+        """Only a DRAFT can be changed, sent or deleted."""
+        return self is QuoteStatus.DRAFT
+
+
 class EventType(StrEnum):
     """What can happen to an invoice, as its history names it."""
 
@@ -242,12 +255,50 @@ class Invoice(InvoiceSummary):
     version: int
     view_token: str | None = None  # opens the public view page; issued invoices only
     recurring_id: str | None = None  # the recurring schedule that made it
+    quote_id: str | None = None  # the quote it was made from
     language: Language = Language.EN
     buyer_reference: str | None = None
     service_date: dt.date | None = None
     service_period_start: dt.date | None = None
     service_period_end: dt.date | None = None
     tax_exemption_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSummary:
+    """A quote as lists show it."""
+
+    id: str
+    client_id: str
+    number: str
+    currency: Currency
+    issue_date: dt.date
+    valid_until: dt.date
+    subtotal: Decimal
+    discount_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    status: QuoteStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    client: ClientRef
+
+
+@dataclass(frozen=True, slots=True)
+class Quote(QuoteSummary):
+    """A quote with everything about it; ``invoice_id`` is the invoice made from it, once it is."""
+
+    line_items: tuple[LineItem, ...]
+    taxes: tuple[TaxLine, ...]
+    notes: str | None
+    terms: str | None
+    language: Language
+    buyer_reference: str | None
+    tax_exemption_reason: str | None
+    sent_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    invoice_id: str | None
+    version: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
 from cleverinvo.core.billing import events, reports
 from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
+from cleverinvo.core.billing.quotes import Quotes
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.delivery.sending import Delivery
 from cleverinvo.core.delivery.viewing import ViewPages
@@ -22,7 +23,7 @@ from cleverinvo.core.storage.db import open_database, transaction
 
 
 class Books:
-    """Everything one account owns: its clients, invoices, API keys and settings, worked on by ``actor`` (who
+    """Everything one account owns: its clients, invoices, quotes, API keys and settings, worked on by ``actor`` (who
     the invoices' history names: an API key's first 12 characters, ``tui``, ``cli`` or ``system``)."""
 
     def __init__(self, account: Account, actor: str = events.SYSTEM) -> None:
@@ -31,6 +32,7 @@ class Books:
         self.actor = actor
         self.clients = Clients(account.id)
         self.invoices = Invoices(account.id, actor)
+        self.quotes = Quotes(account.id, actor)
         self.keys = Keys(account.id)
         self.settings = Settings(account.id)
         self.documents = Documents(account.id)

@@ -36,6 +36,7 @@ def build_version_1(target: str) -> None:
         later += (models.RecurringInvoice, models.RecurringRun)  # version 8
         later += (models.AccountLogo,)  # version 9
         later += (models.InvoiceEvent, models.IssuedCopy)  # version 12
+        later += (models.Quote, models.QuoteLine, models.QuotePdf)  # version 13
         database.create_tables([m for m in models.MODELS if m not in later])
         migrator = SchemaMigrator.from_database(database)
         migrate(
@@ -45,6 +46,9 @@ def build_version_1(target: str) -> None:
             migrator.drop_index("invoice", "invoice_account_id_stage_due_date_paid_minor_total_minor"),  # undo 6
             migrator.drop_column("invoice", "recurring_id"),  # undo version 8 (with its two tables)
             *(migrator.drop_column(table, column) for table, column, _ in db.BUSINESS_DOCUMENT_COLUMNS),  # undo 9
+            migrator.drop_column("account", "next_quote_number"),  # undo version 13
+            migrator.drop_index("invoice", "invoice_quote_id"),
+            migrator.drop_column("invoice", "quote_id"),
         )
         models.SchemaVersion.create(version=1)
         database.execute_sql(

@@ -205,22 +205,71 @@ def _summary_fields(row: models.Invoice, status: str) -> dict[str, Any]:
         "status": Status(status),
         "created_at": row.created_at,
         "updated_at": row.updated_at,
-        "client": ClientRef(
-            id=client.id,
-            name=client.name,
-            email=client.email,
-            address=client.address,
-            tax_id=client.tax_id,
-            postal_code=client.postal_code,
-            city=client.city,
-            country=client.country,
-            phone=client.phone,
-        ),
+        "client": client_ref(client),
     }
 
 
-def _line_input(row: models.LineItem) -> LineInput:
+def client_ref(client: models.Client) -> ClientRef:
+    """The stored client as a document (an invoice, a quote) shows it."""
+    return ClientRef(
+        id=client.id,
+        name=client.name,
+        email=client.email,
+        address=client.address,
+        tax_id=client.tax_id,
+        postal_code=client.postal_code,
+        city=client.city,
+        country=client.country,
+        phone=client.phone,
+    )
+
+
+def line_rows(lines: Sequence[ParsedLine], totals: Totals, cur: Currency) -> list[dict[str, Any]]:
+    """The stored columns of each line (of an invoice or a quote), without the document it belongs to."""
+    return [
+        {
+            "position": position,
+            "description": line.description,
+            "quantity": line.values.quantity,
+            "unit_price": line.values.unit_price,
+            "tax_rate": line.values.tax_rate,
+            "discount_rate": line.values.discount_rate,
+            "tax_category": line.values.category.value,
+            "amount_minor": to_minor(result.amount, cur),
+            "discount_minor": to_minor(result.discount, cur),
+        }
+        for position, (line, result) in enumerate(zip(lines, totals.lines, strict=True))
+    ]
+
+
+def line_record(row: models.LineItem | models.QuoteLine, cur: Currency) -> LineItem:
+    """A stored line (of an invoice or a quote) as the core hands it out."""
+    return LineItem(
+        description=row.description,
+        quantity=row.quantity,
+        unit_price=row.unit_price,
+        tax_rate=row.tax_rate,
+        discount_rate=row.discount_rate,
+        amount=from_minor(row.amount_minor, cur),
+        discount=from_minor(row.discount_minor, cur),
+        tax_category=TaxCategory(row.tax_category),
+    )
+
+
+def line_input(row: models.LineItem | models.QuoteLine) -> LineInput:
     return LineInput(row.quantity, row.unit_price, row.tax_rate, row.discount_rate, TaxCategory(row.tax_category))
+
+
+def line_fields(line: LineItem) -> dict[str, Any]:
+    """A line as ``create`` takes it back (copies of invoices, invoices made from quotes)."""
+    return {
+        "description": line.description,
+        "quantity": line.quantity,
+        "unitPrice": line.unit_price,
+        "taxRate": line.tax_rate,
+        "discountRate": line.discount_rate,
+        "taxCategory": line.tax_category.value,
+    }
 
 
 def _payment_record(row: models.Payment, cur: Currency) -> Payment:
@@ -285,22 +334,10 @@ class Invoices:
             models.LineItem.select().where(models.LineItem.invoice == row.id).order_by(models.LineItem.position)
         )
         payments = models.Payment.select().where(models.Payment.invoice == row.id)
-        totals = compute_totals([_line_input(li) for li in lines], cur)
+        totals = compute_totals([line_input(li) for li in lines], cur)
         return Invoice(
             **_summary_fields(row, row.status),
-            line_items=tuple(
-                LineItem(
-                    description=li.description,
-                    quantity=li.quantity,
-                    unit_price=li.unit_price,
-                    tax_rate=li.tax_rate,
-                    discount_rate=li.discount_rate,
-                    amount=from_minor(li.amount_minor, cur),
-                    discount=from_minor(li.discount_minor, cur),
-                    tax_category=TaxCategory(li.tax_category),
-                )
-                for li in lines
-            ),
+            line_items=tuple(line_record(li, cur) for li in lines),
             taxes=totals.taxes,
             payments=tuple(
                 _payment_record(p, cur) for p in payments.order_by(models.Payment.paid_on, models.Payment.created_at)
@@ -314,6 +351,7 @@ class Invoices:
             version=row.version,
             view_token=links.token_of(row.id),
             recurring_id=row.recurring_id,
+            quote_id=row.quote_id,
             language=Language(row.language),
             buyer_reference=row.buyer_reference,
             service_date=row.service_date,
@@ -346,23 +384,7 @@ class Invoices:
     # Writing ------------------------------------------------------------------------------------------------
 
     def _write_lines(self, invoice_id: str, lines: Sequence[ParsedLine], totals: Totals, cur: Currency) -> None:
-        models.LineItem.insert_many(
-            [
-                {
-                    "invoice": invoice_id,
-                    "position": position,
-                    "description": line.description,
-                    "quantity": line.values.quantity,
-                    "unit_price": line.values.unit_price,
-                    "tax_rate": line.values.tax_rate,
-                    "discount_rate": line.values.discount_rate,
-                    "tax_category": line.values.category.value,
-                    "amount_minor": to_minor(result.amount, cur),
-                    "discount_minor": to_minor(result.discount, cur),
-                }
-                for position, (line, result) in enumerate(zip(lines, totals.lines, strict=True))
-            ]
-        ).execute()
+        models.LineItem.insert_many([{"invoice": invoice_id, **r} for r in line_rows(lines, totals, cur)]).execute()
 
     @staticmethod
     def _totals_columns(totals: Totals, cur: Currency) -> dict[str, int]:
@@ -387,13 +409,13 @@ class Invoices:
             raise Conflict(f"Invoice number already taken: {number}")
         return number
 
-    def create(self, data: object, *, recurring_id: str | None = None) -> Invoice:
+    def create(self, data: object, *, recurring_id: str | None = None, quote_id: str | None = None) -> Invoice:
         """A new DRAFT invoice from the seed's body: ``clientId``, ``lineItems`` and optional ``invoiceNumber``,
         ``currency``, ``issueDate``, ``dueDate``, ``notes``, ``terms``; and optional ``language`` (else the
         client's, else the account's), ``buyerReference``, ``serviceDate`` or ``servicePeriodStart`` and
         ``servicePeriodEnd``, ``taxExemptionReason``. The invoice and its line items are written in one
         transaction (a savepoint of the caller's, when one is open). ``recurring_id`` links it to the schedule
-        that made it."""
+        that made it, ``quote_id`` to the quote it was made from."""
         f = Fields(data, INVOICE_FIELDS)
         client_id = f.text("clientId", required=True, printed=False)
         number = f.visible_text("invoiceNumber", max_length=64)
@@ -440,6 +462,7 @@ class Invoices:
                     notes=notes,
                     terms=terms,
                     recurring_id=recurring_id,
+                    quote_id=quote_id,
                     language=(language or client.language or account.language),
                     buyer_reference=buyer_reference,
                     service_date=supply.date,
@@ -524,7 +547,7 @@ class Invoices:
     @staticmethod
     def _stored_lines(invoice_id: str) -> list[ParsedLine]:
         rows = models.LineItem.select().where(models.LineItem.invoice == invoice_id).order_by(models.LineItem.position)
-        return [ParsedLine(r.description, _line_input(r)) for r in rows]
+        return [ParsedLine(r.description, line_input(r)) for r in rows]
 
     def delete(self, invoice_id: str) -> None:
         """Delete a draft with its line items, history and PDF, as if it never existed: when it held the newest
@@ -557,17 +580,7 @@ class Invoices:
             "language": source.language.value,
             "buyerReference": source.buyer_reference,
             "taxExemptionReason": source.tax_exemption_reason,
-            "lineItems": [
-                {
-                    "description": li.description,
-                    "quantity": li.quantity,
-                    "unitPrice": li.unit_price,
-                    "taxRate": li.tax_rate,
-                    "discountRate": li.discount_rate,
-                    "taxCategory": li.tax_category.value,
-                }
-                for li in source.line_items
-            ],
+            "lineItems": [line_fields(li) for li in source.line_items],
         }
 
     def duplicate(self, invoice_id: str) -> Invoice:

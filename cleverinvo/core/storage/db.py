@@ -29,6 +29,9 @@ from cleverinvo.core.storage.models import (
     IssuedCopy,
     LineItem,
     MailTemplate,
+    Quote,
+    QuoteLine,
+    QuotePdf,
     RecurringInvoice,
     RecurringRun,
     ReminderClaim,
@@ -119,7 +122,7 @@ def _add_idempotency(migrator: SchemaMigrator) -> None:
 
 def _add_search_indexes(migrator: SchemaMigrator) -> None:
     """Version 4: trigram indexes for substring search (FTS5 on SQLite, pg_trgm on PostgreSQL)."""
-    search.create_indexes(migrator.database)
+    search.create_indexes(migrator.database, (Client, Invoice))
 
 
 def _index_client_lists(migrator: SchemaMigrator) -> None:
@@ -229,6 +232,20 @@ def _add_history_and_issued_copies(migrator: SchemaMigrator) -> None:
     IssuedCopy.create_table()
 
 
+def _add_quotes(migrator: SchemaMigrator) -> None:
+    """Version 13: quotes with their lines and PDFs, their own number sequence, and the quote an invoice was made
+    from (unique: a quote makes one invoice)."""
+    Quote.create_table()
+    QuoteLine.create_table()
+    QuotePdf.create_table()
+    search.create_indexes(migrator.database, (Quote,))
+    migrate(
+        migrator.add_column("account", "next_quote_number", pw.BigIntegerField(default=1)),
+        migrator.add_column("invoice", "quote_id", pw.TextField(null=True)),
+        migrator.add_index("invoice", ("quote_id",), True),
+    )
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -242,6 +259,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     10: _own_idempotency_claims,
     11: _fold_accents,
     12: _add_history_and_issued_copies,
+    13: _add_quotes,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

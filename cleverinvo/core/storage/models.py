@@ -59,6 +59,7 @@ class Account(BaseModel):
     number_prefix = pw.TextField(default="INV-")
     number_width = pw.IntegerField(default=4)
     next_number = pw.BigIntegerField(default=1)
+    next_quote_number = pw.BigIntegerField(default=1)
     default_currency = pw.TextField(default="USD")
     payment_terms_days = pw.IntegerField(default=30)
     paper_size = pw.TextField(default="A4")
@@ -144,6 +145,7 @@ class Invoice(BaseModel):
     paid_minor = pw.BigIntegerField(default=0)
     version = pw.IntegerField(default=1)
     recurring_id = pw.TextField(null=True)  # the schedule that made it; kept when the schedule is deleted
+    quote_id = pw.TextField(null=True, unique=True)  # the quote it was made from: a quote makes one invoice
     created_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
 
@@ -180,6 +182,70 @@ class Payment(BaseModel):
     method = pw.TextField(null=True)
     note = pw.TextField(null=True)
     created_at = pw.DateTimeField()
+
+
+class Quote(BaseModel):
+    """A quote (an estimate): an invoice's fields with its own number and ``valid_until`` instead of a due date.
+    ``stage`` is DRAFT, SENT, ACCEPTED or DECLINED; a SENT quote past ``valid_until`` reports EXPIRED."""
+
+    id = pw.TextField(primary_key=True)
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    client = pw.ForeignKeyField(Client, on_delete="RESTRICT")
+    number = pw.TextField()
+    search = pw.TextField()  # folded number (search.search_key)
+    currency = pw.TextField()
+    issue_date = pw.DateField()
+    valid_until = pw.DateField()
+    notes = pw.TextField(null=True)
+    terms = pw.TextField(null=True)
+    language = pw.TextField(default="en")
+    buyer_reference = pw.TextField(null=True)
+    tax_exemption_reason = pw.TextField(null=True)
+    stage = pw.TextField(default="DRAFT")
+    sent_at = pw.DateTimeField(null=True)
+    answered_at = pw.DateTimeField(null=True)  # when it was accepted or declined
+    subtotal_minor = pw.BigIntegerField()
+    discount_minor = pw.BigIntegerField()
+    tax_minor = pw.BigIntegerField()
+    total_minor = pw.BigIntegerField()
+    version = pw.IntegerField(default=1)
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = (
+            (("account", "number"), True),
+            (("account", "created_at"), False),
+            (("account", "client", "created_at"), False),
+            (("account", "stage", "valid_until"), False),  # the status, index-only
+        )
+
+
+class QuoteLine(BaseModel):
+    """A line of a quote, stored as an invoice's line is."""
+
+    quote = pw.ForeignKeyField(Quote, on_delete="CASCADE")
+    position = pw.IntegerField()
+    description = pw.TextField()
+    quantity = DecimalText()
+    unit_price = DecimalText()
+    tax_rate = DecimalText()
+    discount_rate = DecimalText()
+    tax_category = pw.TextField()
+    amount_minor = pw.BigIntegerField()
+    discount_minor = pw.BigIntegerField()
+
+    class Meta:
+        indexes = ((("quote", "position"), True),)
+
+
+class QuotePdf(BaseModel):
+    """The rendered PDF of a quote, with the quote version it shows."""
+
+    quote = pw.ForeignKeyField(Quote, primary_key=True, on_delete="CASCADE")
+    version = pw.IntegerField()
+    data = pw.BlobField()
+    rendered_at = pw.DateTimeField()
 
 
 class ApiKey(BaseModel):
@@ -352,4 +418,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     RecurringRun,
     InvoiceEvent,
     IssuedCopy,
+    Quote,
+    QuoteLine,
+    QuotePdf,
 )

@@ -1,7 +1,7 @@
 """Substring search that an index serves, so a search stays fast as the books grow.
 
-Searchable text is kept folded in a ``search`` column (clients: name and e-mail; invoices: number): casefolded,
-accents and other marks removed, and letters such as ``ł``, ``ø``, ``æ`` written as their plain Latin
+Searchable text is kept folded in a ``search`` column (clients: name and e-mail; invoices and quotes: number):
+casefolded, accents and other marks removed, and letters such as ``ł``, ``ø``, ``æ`` written as their plain Latin
 neighbours; a search term is folded the same way. So ``lodz`` finds ``Łódź``, the same way on every backend.
 
 On PostgreSQL a ``pg_trgm`` GIN index serves ``ILIKE '%term%'`` directly. On SQLite an FTS5 table with the trigram
@@ -18,7 +18,7 @@ import peewee as pw
 from cleverinvo.core.storage import models
 
 log = logging.getLogger(__name__)
-SEARCHABLE: tuple[type[models.BaseModel], ...] = (models.Client, models.Invoice)
+SEARCHABLE: tuple[type[models.BaseModel], ...] = (models.Client, models.Invoice, models.Quote)
 # Letters that are not a base letter plus a mark, so Unicode decomposition leaves them as they are.
 _PLAIN = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th", "ĸ": "q"}
@@ -54,10 +54,10 @@ def _sqlite_statements(model: type[models.BaseModel]) -> list[str]:
     ]
 
 
-def create_indexes(database: pw.Database) -> None:
-    """Build the search indexes (a fresh database, or the migration that introduces them)."""
+def create_indexes(database: pw.Database, searchable: tuple[type[models.BaseModel], ...] = SEARCHABLE) -> None:
+    """Build the search indexes of these tables (a fresh database, or the migration that introduces them)."""
     if isinstance(database, pw.SqliteDatabase):
-        for model in SEARCHABLE:
+        for model in searchable:
             for statement in _sqlite_statements(model):
                 database.execute_sql(statement)
     elif isinstance(database, pw.PostgresqlDatabase):
@@ -67,7 +67,7 @@ def create_indexes(database: pw.Database) -> None:
         except pw.DatabaseError as exc:
             log.warning("pg_trgm is not available (%s); searches will scan instead of using an index", exc)
             return
-        for model in SEARCHABLE:
+        for model in searchable:
             table = model._meta.table_name
             database.execute_sql(
                 f"CREATE INDEX IF NOT EXISTS {table}_search_trgm ON {table} USING gin (search gin_trgm_ops)"
