@@ -41,7 +41,7 @@ from cleverinvo.core.records import (
 )
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
-from cleverinvo.core.storage.search import matching, search_key, within
+from cleverinvo.core.storage.search import by_number_or_client, search_key
 
 INVOICE_FIELDS = (
     "clientId",
@@ -182,6 +182,66 @@ def totals_within_bounds(lines: Sequence[ParsedLine], cur: Currency) -> Totals:
     return totals
 
 
+def totals_columns(totals: Totals, cur: Currency) -> dict[str, int]:
+    """The stored totals of a document (an invoice, a quote), in minor units."""
+    return {
+        "subtotal_minor": to_minor(totals.subtotal, cur),
+        "discount_minor": to_minor(totals.discount_total, cur),
+        "tax_minor": to_minor(totals.tax_total, cur),
+        "total_minor": to_minor(totals.total, cur),
+    }
+
+
+def check_not_before(issue: dt.date, end: dt.date, field: str) -> None:
+    """A document's closing date (``dueDate``, ``validUntil``) is not before its issue date."""
+    if end < issue:
+        raise ValidationError(
+            f"Invalid field: {field} must not be before issueDate", field, problem="must not be before the issue date"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """What an update body of a document (an invoice, a quote) asks for: ``changes`` holds the columns read as
+    they are stored (notes, terms, buyer reference, language, exemption reason); the rest is checked against the
+    stored document first."""
+
+    changes: dict[str, Any]
+    lines: list[ParsedLine] | None
+    number: str | None
+    client_id: str | None
+    currency: Currency | None
+    issue: dt.date | None
+    end: dt.date | None
+
+    @classmethod
+    def read(cls, f: Fields, number_key: str, end_key: str) -> Edit:
+        """Read an update body; ``number_key`` names the document's number, ``end_key`` its closing date."""
+        changes: dict[str, Any] = {}
+        for key in ("notes", "terms"):
+            if f.has(key):
+                changes[key] = f.text(key, max_length=5000, multiline=True)
+        if f.has("buyerReference"):
+            changes["buyer_reference"] = f.text("buyerReference", max_length=255)
+        if f.has("language"):
+            changes["language"] = f.language("language", required=True).value  # type: ignore[union-attr]
+        if f.has("taxExemptionReason"):
+            changes["tax_exemption_reason"] = f.text("taxExemptionReason", max_length=1000, multiline=True)
+        return cls(
+            changes=changes,
+            lines=(
+                parse_lines(f.items("lineItems", required=True, max_items=MAX_LINES) or [])
+                if f.has("lineItems")
+                else None
+            ),
+            number=f.visible_text(number_key, required=True, max_length=64) if f.has(number_key) else None,
+            client_id=f.text("clientId", required=True, printed=False) if f.has("clientId") else None,
+            currency=currency(f.data["currency"]) if f.has("currency") else None,
+            issue=f.date("issueDate", required=True) if f.has("issueDate") else None,
+            end=f.date(end_key, required=True) if f.has(end_key) else None,
+        )
+
+
 def preview_totals(currency_code: str, raw_lines: Sequence[Mapping[str, Any]]) -> Totals:
     """The totals an invoice with these lines would have, without saving anything (live totals in an editor)."""
     return totals_within_bounds(parse_lines(raw_lines), currency(currency_code))
@@ -301,12 +361,7 @@ class Invoices:
         and those ids drive the query instead of the account's whole index."""
         if search is None:
             return models.Invoice.account == self.account_id
-        clients = models.Client.select(models.Client.id).where(matching(models.Client, self.account_id, search))
-        by_number = models.Invoice.select(models.Invoice.id).where(matching(models.Invoice, self.account_id, search))
-        by_client = models.Invoice.select(models.Invoice.id).where(
-            models.Invoice.client.in_(clients) & within(models.Invoice, self.account_id)
-        )
-        return models.Invoice.id.in_(by_number | by_client)
+        return by_number_or_client(models.Invoice, self.account_id, search)
 
     def _query(self, scope: pw.Expression, *where: pw.Expression) -> pw.ModelSelect:
         """The invoices of a ``_scope`` where ``where`` holds, with their client and status."""
@@ -386,24 +441,6 @@ class Invoices:
     def _write_lines(self, invoice_id: str, lines: Sequence[ParsedLine], totals: Totals, cur: Currency) -> None:
         models.LineItem.insert_many([{"invoice": invoice_id, **r} for r in line_rows(lines, totals, cur)]).execute()
 
-    @staticmethod
-    def _totals_columns(totals: Totals, cur: Currency) -> dict[str, int]:
-        return {
-            "subtotal_minor": to_minor(totals.subtotal, cur),
-            "discount_minor": to_minor(totals.discount_total, cur),
-            "tax_minor": to_minor(totals.tax_total, cur),
-            "total_minor": to_minor(totals.total, cur),
-        }
-
-    @staticmethod
-    def _check_dates(issue: dt.date, due: dt.date) -> None:
-        if due < issue:
-            raise ValidationError(
-                "Invalid field: dueDate must not be before issueDate",
-                "dueDate",
-                problem="must not be before the issue date",
-            )
-
     def _claim_number(self, number: str) -> str:
         if numbering.is_taken(self.account_id, number):
             raise Conflict(f"Invoice number already taken: {number}")
@@ -438,7 +475,7 @@ class Invoices:
             notes = settings.default_notes
         if not f.has("terms"):
             terms = settings.default_terms
-        self._check_dates(issue, due)
+        check_not_before(issue, due, "dueDate")
         lines = parse_lines(raw_lines or [])
         check_exemption(lines, exemption)
         totals = totals_within_bounds(lines, cur)
@@ -471,7 +508,7 @@ class Invoices:
                     tax_exemption_reason=exemption,
                     created_at=now,
                     updated_at=now,
-                    **self._totals_columns(totals, cur),
+                    **totals_columns(totals, cur),
                 )
                 self._write_lines(invoice_id, lines, totals, cur)
                 events.record(invoice_id, EventType.CREATED, self.actor, number=final_number)
@@ -488,52 +525,36 @@ class Invoices:
     def update(self, invoice_id: str, data: object) -> Invoice:
         """Change only the fields given (``lineItems`` replaces all lines); DRAFT invoices only."""
         f = Fields(data, INVOICE_FIELDS)
-        changes: dict[str, Any] = {}
-        for key in ("notes", "terms"):
-            if f.has(key):
-                changes[key] = f.text(key, max_length=5000, multiline=True)
-        if f.has("buyerReference"):
-            changes["buyer_reference"] = f.text("buyerReference", max_length=255)
-        if f.has("language"):
-            changes["language"] = f.language("language", required=True).value  # type: ignore[union-attr]
+        edit = Edit.read(f, "invoiceNumber", "dueDate")
+        changes = edit.changes
         dates = {"serviceDate": "service_date", "servicePeriodStart": "service_period_start"}
         dates["servicePeriodEnd"] = "service_period_end"
         for key, column in dates.items():
             if f.has(key):
                 changes[column] = f.date(key)
-        if f.has("taxExemptionReason"):
-            changes["tax_exemption_reason"] = f.text("taxExemptionReason", max_length=1000, multiline=True)
-        new_lines = (
-            parse_lines(f.items("lineItems", required=True, max_items=MAX_LINES) or []) if f.has("lineItems") else None
-        )
-        new_number = f.visible_text("invoiceNumber", required=True, max_length=64) if f.has("invoiceNumber") else None
-        new_client = f.text("clientId", required=True, printed=False) if f.has("clientId") else None
-        new_currency = currency(f.data["currency"]) if f.has("currency") else None
-        new_issue = f.date("issueDate", required=True) if f.has("issueDate") else None
-        new_due = f.date("dueDate", required=True) if f.has("dueDate") else None
         try:
             with transaction():
                 row = self._editable_row(invoice_id)
-                self._check_dates(new_issue or row.issue_date, new_due or row.due_date)
+                check_not_before(edit.issue or row.issue_date, edit.end or row.due_date, "dueDate")
                 SupplyDates(*(changes.get(column, getattr(row, column)) for column in dates.values())).check()
                 check_exemption(
-                    new_lines if new_lines is not None else self._stored_lines(row.id),
+                    edit.lines if edit.lines is not None else self._stored_lines(row.id),
                     changes.get("tax_exemption_reason", row.tax_exemption_reason),
                 )
-                if new_client is not None:
-                    changes["client"] = self.clients.active_row(new_client).id
-                if new_number is not None and new_number != row.number:
-                    changes["number"] = self._claim_number(new_number)
-                    changes["search"] = search_key(new_number)
-                if new_issue is not None:
-                    changes["issue_date"] = new_issue
-                if new_due is not None:
-                    changes["due_date"] = new_due
-                if new_lines is not None or new_currency is not None:
-                    cur = new_currency or currency(row.currency)
-                    lines = new_lines if new_lines is not None else self._stored_lines(row.id)
+                if edit.client_id is not None:
+                    changes["client"] = self.clients.active_row(edit.client_id).id
+                if edit.number is not None and edit.number != row.number:
+                    changes["number"] = self._claim_number(edit.number)
+                    changes["search"] = search_key(edit.number)
+                if edit.issue is not None:
+                    changes["issue_date"] = edit.issue
+                if edit.end is not None:
+                    changes["due_date"] = edit.end
+                if edit.lines is not None or edit.currency is not None:
+                    cur = edit.currency or currency(row.currency)
+                    lines = edit.lines if edit.lines is not None else self._stored_lines(row.id)
                     totals = totals_within_bounds(lines, cur)
-                    changes.update(currency=cur.code, **self._totals_columns(totals, cur))
+                    changes.update(currency=cur.code, **totals_columns(totals, cur))
                     models.LineItem.delete().where(models.LineItem.invoice == row.id).execute()
                     self._write_lines(row.id, lines, totals, cur)
                 if changes:
@@ -541,7 +562,7 @@ class Invoices:
                     models.Invoice.update(changes).where(models.Invoice.id == row.id).execute()
                     events.record(row.id, EventType.UPDATED, self.actor, fields=sorted(f.data))
         except pw.IntegrityError:
-            raise Conflict(f"Invoice number already taken: {new_number}") from None
+            raise Conflict(f"Invoice number already taken: {edit.number}") from None
         return self.get(invoice_id)
 
     @staticmethod

@@ -17,15 +17,18 @@ from cleverinvo.core import accounts, clock
 from cleverinvo.core.billing import numbering
 from cleverinvo.core.billing.invoices import (
     MAX_LINES,
+    Edit,
     Invoices,
     ParsedLine,
     check_exemption,
+    check_not_before,
     client_ref,
     line_fields,
     line_input,
     line_record,
     line_rows,
     parse_lines,
+    totals_columns,
     totals_within_bounds,
 )
 from cleverinvo.core.billing.totals import Totals, compute_totals
@@ -33,12 +36,12 @@ from cleverinvo.core.clients import Clients
 from cleverinvo.core.errors import Conflict, NotFound, ValidationError
 from cleverinvo.core.fields import Fields, days_after
 from cleverinvo.core.ids import new_id
-from cleverinvo.core.money import Currency, currency, from_minor, to_minor
+from cleverinvo.core.money import Currency, currency, from_minor
 from cleverinvo.core.paging import Paging
 from cleverinvo.core.records import Invoice, Language, Page, Quote, QuoteStatus, QuoteSummary
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
-from cleverinvo.core.storage.search import matching, search_key, within
+from cleverinvo.core.storage.search import by_number_or_client, search_key
 
 QUOTE_FIELDS = (
     "clientId",
@@ -98,24 +101,6 @@ def _summary_fields(row: models.Quote, status: str) -> dict[str, Any]:
     }
 
 
-def _totals_columns(totals: Totals, cur: Currency) -> dict[str, int]:
-    return {
-        "subtotal_minor": to_minor(totals.subtotal, cur),
-        "discount_minor": to_minor(totals.discount_total, cur),
-        "tax_minor": to_minor(totals.tax_total, cur),
-        "total_minor": to_minor(totals.total, cur),
-    }
-
-
-def _check_dates(issue: dt.date, valid_until: dt.date) -> None:
-    if valid_until < issue:
-        raise ValidationError(
-            "Invalid field: validUntil must not be before issueDate",
-            "validUntil",
-            problem="must not be before the issue date",
-        )
-
-
 class Quotes:
     """The quotes of one account. Another account's quote is never found. Invoices made from them are made by
     ``Invoices`` with ``actor`` in their history."""
@@ -132,12 +117,7 @@ class Quotes:
         (a union of two searches, each on its own index, as for invoices)."""
         if search is None:
             return models.Quote.account == self.account_id
-        clients = models.Client.select(models.Client.id).where(matching(models.Client, self.account_id, search))
-        by_number = models.Quote.select(models.Quote.id).where(matching(models.Quote, self.account_id, search))
-        by_client = models.Quote.select(models.Quote.id).where(
-            models.Quote.client.in_(clients) & within(models.Quote, self.account_id)
-        )
-        return models.Quote.id.in_(by_number | by_client)
+        return by_number_or_client(models.Quote, self.account_id, search)
 
     def _query(self, scope: pw.Expression, *where: pw.Expression) -> pw.ModelSelect:
         return (
@@ -232,7 +212,7 @@ class Quotes:
             notes = settings.default_notes
         if not f.has("terms"):
             terms = settings.default_terms
-        _check_dates(issue, valid_until)
+        check_not_before(issue, valid_until, "validUntil")
         lines = parse_lines(raw_lines or [])
         check_exemption(lines, exemption)
         totals = totals_within_bounds(lines, cur)
@@ -259,7 +239,7 @@ class Quotes:
                     tax_exemption_reason=exemption,
                     created_at=now,
                     updated_at=now,
-                    **_totals_columns(totals, cur),
+                    **totals_columns(totals, cur),
                 )
                 self._write_lines(quote_id, lines, totals, cur)
         except pw.IntegrityError:
@@ -275,53 +255,36 @@ class Quotes:
     def update(self, quote_id: str, data: object) -> Quote:
         """Change only the fields given (``lineItems`` replaces all lines); DRAFT quotes only."""
         f = Fields(data, QUOTE_FIELDS)
-        changes: dict[str, Any] = {}
-        for key in ("notes", "terms"):
-            if f.has(key):
-                changes[key] = f.text(key, max_length=5000, multiline=True)
-        if f.has("buyerReference"):
-            changes["buyer_reference"] = f.text("buyerReference", max_length=255)
-        if f.has("language"):
-            changes["language"] = f.language("language", required=True).value  # type: ignore[union-attr]
-        if f.has("taxExemptionReason"):
-            changes["tax_exemption_reason"] = f.text("taxExemptionReason", max_length=1000, multiline=True)
-        new_lines = (
-            parse_lines(f.items("lineItems", required=True, max_items=MAX_LINES) or []) if f.has("lineItems") else None
-        )
-        new_number = f.visible_text("quoteNumber", required=True, max_length=64) if f.has("quoteNumber") else None
-        new_client = f.text("clientId", required=True, printed=False) if f.has("clientId") else None
-        new_currency = currency(f.data["currency"]) if f.has("currency") else None
-        new_issue = f.date("issueDate", required=True) if f.has("issueDate") else None
-        new_valid = f.date("validUntil", required=True) if f.has("validUntil") else None
+        edit = Edit.read(f, "quoteNumber", "validUntil")
+        changes = edit.changes
         try:
             with transaction():
                 row = self._editable_row(quote_id)
-                _check_dates(new_issue or row.issue_date, new_valid or row.valid_until)
+                check_not_before(edit.issue or row.issue_date, edit.end or row.valid_until, "validUntil")
                 stored = self._stored_lines(row.id)
                 check_exemption(
-                    new_lines if new_lines is not None else stored,
+                    edit.lines if edit.lines is not None else stored,
                     changes.get("tax_exemption_reason", row.tax_exemption_reason),
                 )
-                if new_client is not None:
-                    changes["client"] = self.clients.active_row(new_client).id
-                if new_number is not None and new_number != row.number:
-                    changes["number"] = self._claim_number(new_number)
-                    changes["search"] = search_key(new_number)
-                if new_issue is not None:
-                    changes["issue_date"] = new_issue
-                if new_valid is not None:
-                    changes["valid_until"] = new_valid
-                if new_lines is not None or new_currency is not None:
-                    cur = new_currency or currency(row.currency)
-                    lines = new_lines if new_lines is not None else stored
-                    totals = totals_within_bounds(lines, cur)
-                    changes.update(currency=cur.code, **_totals_columns(totals, cur))
+                if edit.client_id is not None:
+                    changes["client"] = self.clients.active_row(edit.client_id).id
+                if edit.number is not None and edit.number != row.number:
+                    changes["number"] = self._claim_number(edit.number)
+                    changes["search"] = search_key(edit.number)
+                if edit.issue is not None:
+                    changes["issue_date"] = edit.issue
+                if edit.end is not None:
+                    changes["valid_until"] = edit.end
+                if edit.lines is not None or edit.currency is not None:
+                    cur = edit.currency or currency(row.currency)
+                    totals = totals_within_bounds(edit.lines or stored, cur)
+                    changes.update(currency=cur.code, **totals_columns(totals, cur))
                     models.QuoteLine.delete().where(models.QuoteLine.quote == row.id).execute()
-                    self._write_lines(row.id, lines, totals, cur)
+                    self._write_lines(row.id, edit.lines or stored, totals, cur)
                 if changes:
                     self._change(row, **changes)
         except pw.IntegrityError:
-            raise Conflict(f"Quote number already taken: {new_number}") from None
+            raise Conflict(f"Quote number already taken: {edit.number}") from None
         return self.get(quote_id)
 
     @staticmethod

@@ -99,3 +99,13 @@ def matching(model: type[models.BaseModel], account_id: str, term: str) -> pw.Ex
     phrase = '"' + term.replace('"', '""') + '"'
     candidates = pw.SQL(f"(SELECT id FROM {_fts(model)} WHERE {_fts(model)} MATCH ?)", [phrase])
     return pw.Expression(model.id, pw.OP.IN, candidates) & within(model, account_id) & exact
+
+
+def by_number_or_client(model: type[models.BaseModel], account_id: str, term: str) -> pw.Expression:
+    """Documents of ``model`` (invoices, quotes) in the account whose number, or whose client's name or e-mail,
+    contains ``term`` (already folded): a union of two searches that each use their own index (one OR across both
+    tables would use neither), and those ids drive the query instead of the account's whole index."""
+    clients = models.Client.select(models.Client.id).where(matching(models.Client, account_id, term))
+    by_number = model.select(model.id).where(matching(model, account_id, term))
+    by_client = model.select(model.id).where(model.client.in_(clients) & within(model, account_id))
+    return model.id.in_(by_number | by_client)
