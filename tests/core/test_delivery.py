@@ -202,3 +202,20 @@ def test_the_sellers_own_wording_per_language(seller, client, smtp_env: MailServ
     assert got.message["Subject"] == "Zoë Ørsted: bill T-1"
     assert got.text.startswith("Due ") and "$5,500.00" in got.text and "/view/" in got.text
     assert not templates.reset("en", "invoice").custom
+
+
+def test_in_the_invoices_language_with_an_emailed_event(seller, smtp_env: MailServer) -> None:
+    seller.settings.update({"sellerCountry": "DE", "iban": "DE89370400440532013000"})
+    kunde = seller.clients.create({"name": "Müller GmbH", "email": "buchhaltung@mueller.example", "language": "de"})
+    draft = seller.invoices.create(invoice_body(kunde.id, invoiceNumber="RE-7", currency="EUR"))
+    sent = seller.delivery.send(draft.id, {"viaEmail": True, "cc": "chef@mueller.example"})
+    [got] = smtp_env.received
+    assert got.message["Subject"] == "Rechnung RE-7 von Zoë Ørsted"
+    assert got.message["Content-Language"] == "de"
+    assert "5.500,00" in got.text and "Guten Tag Müller GmbH" in got.text
+    assert "Rechnung ansehen" in got.html
+    emailed = [e for e in seller.invoices.events(sent.id) if e.type.value == "emailed"]
+    assert [e.detail["to"] for e in emailed] == [["buchhaltung@mueller.example"]]
+    assert emailed[0].detail["cc"] == ["chef@mueller.example"] and emailed[0].actor == "system"
+    page = seller.delivery.preview(sent.id)
+    assert "DE89 3704 0044 0532 0130 00" in page and "<svg" in page and "Rechnung RE-7" in page

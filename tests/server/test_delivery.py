@@ -84,6 +84,14 @@ def test_send_by_email_through_the_api(mailing, seller) -> None:
     assert "API-7" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     again = seller.post(f"/api/v1/invoices/{invoice['id']}/send", json={"viaEmail": True})
     assert again.status_code == 200 and len(smtp.received) == 2
+    history = seller.get(f"/api/v1/invoices/{invoice['id']}/events").json()["data"]
+    key_prefix = seller.headers["Authorization"].split()[1][:12]
+    assert [(e["type"], e["actor"]) for e in history][-3:] == [
+        ("issued", key_prefix),
+        ("emailed", key_prefix),
+        ("emailed", key_prefix),
+    ]
+    assert history[-1]["detail"]["to"] == ["billing@acme.example"]
 
 
 def test_failures_change_nothing(mailing, seller) -> None:

@@ -60,6 +60,7 @@ def test_plain_get_and_head_leave_it_sent(server, api) -> None:
     time.sleep(1)
     after = status(api, invoice)
     assert after["status"] == "SENT" and after["viewedAt"] is None
+    assert "viewed" not in [e["type"] for e in api.get(f"/api/v1/invoices/{invoice['id']}/events").json()["data"]]
 
 
 def test_security_headers_and_a_nonce_for_the_one_script(server, api) -> None:
@@ -127,4 +128,6 @@ def test_opening_the_link_in_a_browser_makes_it_viewed(server, api, browser) -> 
     page.close()
     viewed = status(api, invoice)
     assert viewed["status"] == "VIEWED" and viewed["viewedAt"]
+    history = api.get(f"/api/v1/invoices/{invoice['id']}/events").json()["data"]
+    assert [e["type"] for e in history].count("viewed") == 1 and history[-1]["actor"] == "system"
     assert problems == []  # the policy let the page's own style and script run, and nothing else was tried

@@ -33,8 +33,8 @@ def html_templates() -> jinja2.Environment:
 
 
 def invoice_language(invoice: Invoice) -> str:
-    """The language the invoice's e-mails and view page are written in."""
-    return SOURCE_LANGUAGE
+    """The language the invoice's e-mails and view page are written in: the invoice's own."""
+    return invoice.language.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +119,8 @@ def plain_message(
         message["Cc"] = ", ".join(cc)
     message["Date"] = format_datetime((sent_at or dt.datetime.now(dt.UTC)).replace(tzinfo=dt.UTC))
     message["Message-ID"] = make_msgid(domain=sender.email.rpartition("@")[2])
-    message["Content-Language"] = language
     message.set_content(text)
+    message["Content-Language"] = language
     return message
 
 
@@ -160,4 +160,6 @@ def compose(
     message.add_alternative(html, subtype="html")
     if attachment is not None:
         message.add_attachment(attachment.data, maintype="application", subtype="pdf", filename=attachment.filename)
+    if "Content-Language" not in message:  # made multipart, the header went with the text into its part
+        message["Content-Language"] = words.language
     return message

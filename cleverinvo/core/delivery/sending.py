@@ -29,12 +29,12 @@ from cleverinvo.core.delivery.compose import (
 )
 from cleverinvo.core.delivery.config import MailConfig, mail_config
 from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT, Kind, MailTemplates, check_placeholders
-from cleverinvo.core.delivery.viewing import render_page
+from cleverinvo.core.delivery.viewing import page_sheet, render_page
 from cleverinvo.core.errors import Conflict, MailNotConfigured, ValidationError
 from cleverinvo.core.fields import Fields
-from cleverinvo.core.i18n.catalogs import N_, SOURCE_LANGUAGE
+from cleverinvo.core.i18n.catalogs import N_
 from cleverinvo.core.i18n.locales import document_locale
-from cleverinvo.core.records import Invoice, Status
+from cleverinvo.core.records import EventType, Invoice
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 
@@ -137,7 +137,7 @@ class Delivery:
         invoice = self.invoices.get(invoice_id)
         language = invoice_language(invoice)
         template = self.templates.get(language, kind)
-        values = {name: _escaped(value) for name, value in self._values(invoice, language).items()}
+        values = {name: _escaped(value) for name, value in self._values(invoice).items()}
         said = fill_wording(template.subject, template.body, {**values, "link": "{link}"})
         to = (invoice.client.email,) if invoice.client.email else ()
         return Draft(to=to, subject=said.subject, message=said.body, language=language)
@@ -146,14 +146,16 @@ class Delivery:
         """The view page as the client sees it, for the owner to look at: it never reports a view, so the owner's
         own look never makes the invoice VIEWED."""
         invoice = self.invoices.get(invoice_id)
-        seller = accounts.to_record(accounts.row(self.account_id))
         pdf_url = f"{links.view_url(invoice.view_token)}/pdf" if invoice.view_token else None
-        words = document_locale(invoice_language(invoice))
-        return render_page(invoice, seller, words, pdf_url=pdf_url, seen_url=None, nonce="")
+        sheet, words = page_sheet(invoice)
+        return render_page(invoice, sheet, words, pdf_url=pdf_url, seen_url=None, nonce="")
 
-    def _values(self, invoice: Invoice, language: str) -> dict[str, str]:
+    @staticmethod
+    def _values(invoice: Invoice) -> dict[str, str]:
+        """The placeholders' values, formatted as the invoice's documents write them, naming its seller as issued."""
+        sheet, words = page_sheet(invoice)
         link = links.view_url(invoice.view_token) if invoice.view_token else None
-        return placeholder_values(invoice, document_locale(language), link, accounts.row(self.account_id).seller_name)
+        return placeholder_values(invoice, words, link, sheet.seller.name)
 
     def send(self, invoice_id: str, data: object) -> Invoice:
         """The API's send: ``{"viaEmail": true}`` (with optional ``to``, ``cc``, ``subject``, ``message``) issues
@@ -179,12 +181,11 @@ class Delivery:
         sender = sender_of(self.account_id)
         with transaction():
             self._lock(invoice.id)
-            if self.invoices.get(invoice.id).status is Status.DRAFT:
-                self.invoices.mark_sent(invoice.id, via_email=True)
-            else:
+            if not self.invoices.issue(invoice.id, via_email=True):
                 models.Invoice.update(sent_via_email=True).where(models.Invoice.id == invoice.id).execute()
             issued = self.invoices.get(invoice.id)
-            self.deliver(config, sender, issued, Kind.INVOICE, to, request.cc, request.subject, request.message)
+            sent = self.deliver(config, sender, issued, Kind.INVOICE, to, request.cc, request.subject, request.message)
+            self.invoices.record_event(invoice.id, EventType.EMAILED, **sent)
         return self.invoices.get(invoice.id)
 
     @staticmethod
@@ -206,18 +207,20 @@ class Delivery:
         """Write the e-mail of ``kind`` about an issued invoice (the template, unless ``subject`` or ``message``
         replace it) and hand it to the mail server; returns what the invoice's history records of it."""
         assert invoice.view_token is not None
-        language = invoice_language(invoice)
-        template = self.templates.get(language, kind)
-        said = fill_wording(subject or template.subject, message or template.body, self._values(invoice, language))
+        sheet, words = page_sheet(invoice)
+        link = links.view_url(invoice.view_token)
+        template = self.templates.get(words.language, kind)
+        values = placeholder_values(invoice, words, link, sheet.seller.name)
+        said = fill_wording(subject or template.subject, message or template.body, values)
         pdf = self.documents.pdf(invoice.id)
         mail = compose(
             invoice,
-            document_locale(language),
+            words,
             said,
             sender,
             to=to,
             cc=cc,
-            link=links.view_url(invoice.view_token),
+            link=link,
             attachment=Attachment(pdf.filename, pdf.data),
             sent_at=clock.now(),
         )
@@ -231,7 +234,7 @@ class Delivery:
             raise ValidationError("Missing required field: to", "to")
         config = configured()
         sender = sender_of(self.account_id)
-        words = document_locale(SOURCE_LANGUAGE)
+        words = document_locale(accounts.to_record(accounts.row(self.account_id)).language.value)
         subject = words.gettext(N_("CleverInvo test message"))
         text = words.gettext(N_("This is a test message from CleverInvo: your mail settings work."))
         smtp.deliver(config, plain_message(subject, text, sender, addresses), sender.email, addresses)

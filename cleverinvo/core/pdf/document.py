@@ -172,6 +172,22 @@ def epc_qr(sheet: Sheet) -> segno.QRCode | None:
         return None
 
 
+def payment_entries(sheet: Sheet) -> list[tuple[str, str]]:
+    """Where to pay, as (label, value) pairs with English labels: account holder, IBAN (grouped by four), BIC,
+    bank, payment reference; empty without an IBAN. The PDF and the view page show these."""
+    bank = sheet.bank
+    if bank is None or not bank.iban:
+        return []
+    entries = [
+        (N_("Account holder"), sheet.seller.name),
+        (N_("IBAN"), _grouped_iban(bank.iban)),
+        (N_("BIC"), bank.bic),
+        (N_("Bank"), bank.bank_name),
+        (N_("Payment reference"), sheet.payment_reference),
+    ]
+    return [(label, value) for label, value in entries if value]
+
+
 def _grouped_iban(iban: str) -> str:
     return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
@@ -593,14 +609,7 @@ class _Layout:
         if bank is None or not bank.iban:
             return []
         s = self.s
-        entries = [
-            (self._("Account holder"), self.seller),
-            (self._("IBAN"), _grouped_iban(bank.iban)),
-            (self._("BIC"), bank.bic),
-            (self._("Bank"), bank.bank_name),
-            (self._("Payment reference"), self.sheet.payment_reference),
-        ]
-        shown = [(label, value) for label, value in entries if value]
+        shown = [(self._(label), value) for label, value in payment_entries(self.sheet)]
         label_width = max(s.muted.width(label) for label, _value in shown) + 12
         text_width = self.right - self.left - label_width - (QR_SIZE + 24 if self.qr else 0)
         lines = [(label, wrap(value, s.bold, text_width)) for label, value in shown]
