@@ -11,6 +11,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -28,6 +29,7 @@ from cleverinvo.core import (
 )
 from cleverinvo.core.access.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
 from cleverinvo.server import periodic
+from cleverinvo.server.conventions import ConventionsMiddleware, cors
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, error
 from cleverinvo.server.middleware import AccessLogMiddleware, ApiKeyMiddleware
 from cleverinvo.server.routes import routes
@@ -35,6 +37,7 @@ from cleverinvo.server.run import RATE_STATE_VAR
 
 log = logging.getLogger("cleverinvo.server")
 
+GZIP_FROM_BYTES = 2048  # smaller JSON gains little from gzip
 CLOSE = {"Connection": "close"}  # uvicorn ends the connection after an unexpected failure: say so
 
 STATUS_OF: dict[type[CleverInvoError], int] = {
@@ -112,5 +115,11 @@ def create_app(db: str | None = None) -> Starlette:
                 await background
             app.state.ci.close()
 
-    middleware = [Middleware(AccessLogMiddleware), Middleware(ApiKeyMiddleware)]
+    middleware = [
+        *cors(),  # first: a preflight is answered without a key
+        Middleware(GZipMiddleware, minimum_size=GZIP_FROM_BYTES),
+        Middleware(AccessLogMiddleware),
+        Middleware(ApiKeyMiddleware),
+        Middleware(ConventionsMiddleware),
+    ]
     return Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)

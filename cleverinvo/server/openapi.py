@@ -28,7 +28,8 @@ TIMESTAMP = {"type": "string", "format": "date-time"}
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 MONEY = {"type": "number"}
-RATE = {"type": "number", "minimum": 0, "maximum": 100}
+RATE = {"type": "number", "minimum": 0, "maximum": 100, "description": "A percentage with at most 4 decimal places"}
+SIX_PLACES = "At most 6 decimal places"
 
 _ADDRESS = {"type": "string", "format": "email", "maxLength": 254}
 _ADDRESSES = {"oneOf": [_ADDRESS, {"type": "array", "items": _ADDRESS, "maxItems": MAX_RECIPIENTS}]}
@@ -64,9 +65,19 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["description", "quantity", "unitPrice"],
         "properties": {
-            "description": {"type": "string", "minLength": 1, "maxLength": 1000},
-            "quantity": {"type": "number", "exclusiveMinimum": 0, "maximum": int(MAX_QUANTITY)},
-            "unitPrice": {"type": "number", "minimum": 0, "maximum": int(MAX_UNIT_PRICE)},
+            "description": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1000,
+                "description": "Line breaks and tabs allowed; each line is a printed line",
+            },
+            "quantity": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": int(MAX_QUANTITY),
+                "description": SIX_PLACES,
+            },
+            "unitPrice": {"type": "number", "minimum": 0, "maximum": int(MAX_UNIT_PRICE), "description": SIX_PLACES},
             "taxRate": {**RATE, "default": 0},
             "discountRate": {**RATE, "default": 0},
         },
@@ -76,7 +87,12 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "properties": {
             "clientId": {"type": "string"},
-            "invoiceNumber": {"type": ["string", "null"], "minLength": 1, "maxLength": 64},
+            "invoiceNumber": {
+                "type": ["string", "null"],
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "One line, without invisible or direction-changing characters; default: the next number",
+            },
             "currency": {"type": ["string", "null"], "description": "ISO 4217 code; default: the account's"},
             "issueDate": {"type": ["string", "null"], "format": "date", "description": "default: today (UTC)"},
             "dueDate": {"type": ["string", "null"], "format": "date", "description": "not before issueDate"},
@@ -151,7 +167,11 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["amount"],
         "properties": {
-            "amount": {"type": "number", "exclusiveMinimum": 0},
+            "amount": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "description": "At most the currency's places (USD 2, JPY 0, KWD 3) and at most the amount due",
+            },
             "date": {"type": ["string", "null"], "format": "date", "description": "default: today (UTC)"},
             "method": _text(64),
             "note": _text(1000),
@@ -179,10 +199,11 @@ SCHEMAS: dict[str, Any] = {
         },
     },
 }
-SCHEMAS["ClientCreate"] = {**SCHEMAS["ClientInput"], "required": ["name"]}
+_CLIENT_FIELDS = SCHEMAS.pop("ClientInput")  # what creating and updating share; not a schema of its own
+SCHEMAS["ClientCreate"] = {**_CLIENT_FIELDS, "required": ["name"]}
 SCHEMAS["ClientUpdate"] = {
-    **SCHEMAS["ClientInput"],
-    "properties": {**SCHEMAS["ClientInput"]["properties"], "isActive": {"type": "boolean"}},
+    **_CLIENT_FIELDS,
+    "properties": {**_CLIENT_FIELDS["properties"], "isActive": {"type": "boolean"}},
 }
 SCHEMAS["InvoiceCreate"] = {**SCHEMAS["InvoiceInput"], "required": ["clientId", "lineItems"]}
 SCHEMAS["Invoice"] = {
@@ -294,6 +315,7 @@ ERRORS = {
     "422": "An Idempotency-Key reused with a different request",
     "429": f"Rate limit exceeded ({LIMIT} requests per minute per key); see Retry-After",
     "500": "Unexpected failure",
+    "503": "The database is busy or its disk is full; nothing changed; see Retry-After",
     "502": "The mail server refused the message or could not be reached (its reason in the error); nothing changed",
 }
 RATE_HEADERS = {
@@ -335,9 +357,34 @@ def _operation(
     if params:
         operation["parameters"] = params
     if body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+        media: dict[str, Any] = {"schema": _ref(body)}
+        if body in EXAMPLES:
+            media["example"] = EXAMPLES[body]
+        operation["requestBody"] = {"required": True, "content": {"application/json": media}}
     return operation
 
+
+EXAMPLES: dict[str, Any] = {  # the seed's own examples
+    "ClientCreate": {
+        "name": "Acme Corp",
+        "email": "billing@acme.example",
+        "address": "123 Main St, New York, NY 10001",
+        "taxId": "US-123456789",
+        "phone": "+1-555-0100",
+        "notes": "Net 30 terms",
+    },
+    "InvoiceCreate": {
+        "clientId": "clx1a2b3c4d5e6f7g8h9i0j1k",
+        "invoiceNumber": "INV-0042",
+        "currency": "USD",
+        "issueDate": "2024-06-01",
+        "dueDate": "2024-07-01",
+        "lineItems": [{"description": "Web Development", "quantity": 40, "unitPrice": 125.00, "taxRate": 10}],
+        "notes": "Thank you for your business",
+        "terms": "Payment due within 30 days",
+    },
+    "PaymentInput": {"amount": 2750.00, "date": "2024-06-15", "method": "bank transfer"},
+}
 
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
@@ -369,6 +416,99 @@ ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"
 NO_CONTENT = {"description": "Done; no body"}
 
 
+DESCRIPTION = """The CleverInvo v1 API, self-hosted. Money is carried as exact JSON numbers.
+
+Limits on input (each refused with 400 and a message naming the field):
+
+- Numbers: quantities, prices and amounts have at most 6 decimal places, tax and discount rates at most 4, a
+  payment at most its currency's places; an integer has at most 40 digits; NaN and Infinity are refused.
+- Text: control characters are refused everywhere, and so are lone surrogates. Line breaks and tabs are allowed
+  only in multi-line fields (addresses, notes, terms, line descriptions, e-mail messages). Invoice numbers and
+  number prefixes refuse invisible and direction-changing characters (bidi controls, zero-width characters).
+- Dates are YYYY-MM-DD up to 9999-12-31, and so must be the defaults derived from them.
+
+Conventions: single resources carry an ETag (send If-None-Match for 304, If-Match on PUT, PATCH and DELETE for
+412 when the resource changed); a 201 carries Location; large JSON is gzipped when asked for; a busy or full
+database answers 503 with Retry-After."""
+
+TAGS = {
+    "service": "The server itself: liveness and this document (no API key)",
+    "account": "The account the API key belongs to: seller profile, numbering and defaults",
+    "clients": "The people and companies invoiced",
+    "invoices": "Invoices, their PDFs, sending, payments and history",
+    "credit-notes": "Corrections of issued invoices",
+    "quotes": "Estimates that may become invoices",
+    "recurring-invoices": "Schedules that make invoices by themselves",
+}
+
+
+def _operation_ids() -> dict[tuple[str, str], str]:
+    """An operationId for every route and method, from the routing table's names (``client-update`` →
+    ``clientUpdate``; PATCH beside PUT gets ``Patch`` after it)."""
+    from cleverinvo.server.routes import routes
+
+    ids: dict[tuple[str, str], str] = {}
+    for route in routes:
+        methods = getattr(route, "methods", None) or set()
+        words = str(getattr(route, "name", "")).replace("_", "-").split("-")
+        base = words[0] + "".join(w.capitalize() for w in words[1:])
+        for method in methods - {"HEAD"}:
+            suffix = "Patch" if method == "PATCH" and "PUT" in methods else ""
+            ids[(getattr(route, "path", ""), method.lower())] = base + suffix
+    return ids
+
+
+VALIDATOR_PARAMS = {
+    "get": {"name": "If-None-Match", "description": "An ETag from an earlier read: 304 if unchanged"},
+    "put": {"name": "If-Match", "description": "The ETag read before: 412 if the resource changed since"},
+}
+VALIDATOR_PARAMS["patch"] = VALIDATOR_PARAMS["delete"] = VALIDATOR_PARAMS["put"]
+
+
+def _conventions(document: dict[str, Any]) -> dict[str, Any]:
+    """Every operation gets its operationId, its tag, a 503 when it needs the database, and the validators and
+    headers of single resources (ETag, If-None-Match, If-Match) and creations (Location)."""
+    from cleverinvo.server.conventions import COLLECTION, SINGLE
+
+    ids = _operation_ids()
+    used_tags: set[str] = set()
+    for path, item in document["paths"].items():
+        segments = path.removeprefix("/api/v1/").split("/")
+        tag = segments[0] if path.startswith("/api/v1/") and segments[0] != "openapi.json" else "service"
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            operation.setdefault("operationId", ids.get((path, method), method + path.replace("/", "_")))
+            operation.setdefault("tags", [tag])
+            used_tags.update(operation["tags"])
+            responses = operation["responses"]
+            if operation.get("security") != []:
+                responses.setdefault("503", _json(ERRORS["503"], _ref("Error"), {"Retry-After": INTEGER_HEADER}))
+            if SINGLE.match(path.replace("{id}", "x")) and method in VALIDATOR_PARAMS:
+                param = {**VALIDATOR_PARAMS[method], "in": "header", "required": False, "schema": {"type": "string"}}
+                operation["parameters"] = [*operation.get("parameters", []), param]
+                if method == "get":
+                    responses["304"] = {"description": "Not modified", "headers": {"ETag": STRING_HEADER}}
+                else:
+                    responses["412"] = _json("The resource changed since the ETag given", _ref("Error"))
+                for code in ("200",):
+                    if code in responses:
+                        responses[code] = {**responses[code], "headers": {**responses[code].get("headers", {})}}
+                        responses[code]["headers"]["ETag"] = STRING_HEADER
+            if COLLECTION.match(path) and method == "post" and "201" in responses:
+                responses["201"] = {**responses["201"], "headers": {**responses["201"].get("headers", {})}}
+                responses["201"]["headers"]["Location"] = STRING_HEADER
+    document["tags"] = [
+        {"name": name, "description": TAGS.get(name, f"The {name.replace('-', ' ')} endpoints")}
+        for name in sorted(used_tags, key=lambda n: (n != "service", n))
+    ]
+    return document
+
+
+STRING_HEADER = {"schema": {"type": "string"}}
+INTEGER_HEADER = {"schema": {"type": "integer"}}
+
+
 @cache
 def document() -> dict[str, Any]:
     """The whole document; every response this server gives is described here."""
@@ -387,130 +527,134 @@ def document() -> dict[str, Any]:
         _query("clientId", {"type": "string"}, "Only this client's invoices"),
         _query("status", {"type": "string", "enum": [s.value for s in Status]}, "Only invoices with this status"),
     ]
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "CleverInvo API",
-            "version": __version__,
-            "description": "The CleverInvo v1 API, self-hosted. Money is carried as exact JSON numbers.",
-            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
-        },
-        "servers": [{"url": "/"}],
-        "security": [{"bearer": []}],
-        "components": {
-            "schemas": SCHEMAS,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "cinv_…"}},
-        },
-        "paths": {
-            "/healthz": {
-                "get": _operation("Liveness check", ("200", _json("Alive", {"type": "object"})), "", keyed=False)
+    return _conventions(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "CleverInvo API",
+                "version": __version__,
+                "description": DESCRIPTION,
+                "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
             },
-            "/api/v1/openapi.json": {
-                "get": _operation("This document", ("200", _json("OpenAPI 3.1", {"type": "object"})), "", keyed=False)
+            "servers": [{"url": "/"}],
+            "security": [{"bearer": []}],
+            "components": {
+                "schemas": SCHEMAS,
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "cinv_…"}},
             },
-            "/api/v1/clients": {
-                "get": _operation(
-                    "List active clients",
-                    ("200", _json("A page of clients", _ref("ClientList"), RATE_HEADERS)),
-                    "",
-                    params=LIST_PARAMS,
-                ),
-                "post": _idempotent(_operation("Create a client", ("201", client), "403", body="ClientCreate")),
-            },
-            "/api/v1/clients/{id}": {
-                "parameters": ID,
-                "get": _operation("Get a client (archived ones too)", ("200", client), ""),
-                "put": _operation(
-                    "Update a client (only the fields sent)", ("200", client), "403", body="ClientUpdate"
-                ),
-                "patch": _operation(
-                    "Update a client (only the fields sent)", ("200", client), "403", body="ClientUpdate"
-                ),
-                "delete": _operation("Archive a client (isActive=false)", ("204", NO_CONTENT), ""),
-            },
-            "/api/v1/invoices": {
-                "get": _operation(
-                    "List invoices",
-                    ("200", _json("A page of invoices", _ref("InvoiceList"), RATE_HEADERS)),
-                    "",
-                    params=invoice_filters,
-                ),
-                "post": _idempotent(
-                    _operation("Create an invoice", ("201", created_invoice), "403 409", body="InvoiceCreate")
-                ),
-            },
-            "/api/v1/invoices/{id}": {
-                "parameters": ID,
-                "get": _operation("Get an invoice with line items, payments and client", ("200", invoice), ""),
-                "put": _operation("Update a DRAFT invoice", ("200", invoice), "409", body="InvoiceInput"),
-                "patch": _operation("Update a DRAFT invoice", ("200", invoice), "409", body="InvoiceInput"),
-                "delete": _operation(
-                    "Delete a DRAFT invoice (an issued one is corrected by a credit note); the newest automatic "
-                    "number is given back",
-                    ("204", NO_CONTENT),
-                    "409",
-                ),
-            },
-            "/api/v1/invoices/{id}/pdf": {
-                "parameters": ID,
-                "get": _operation("Download the invoice PDF", ("200", pdf), ""),
-            },
-            "/api/v1/invoices/{id}/send": {
-                "parameters": ID,
-                "post": _idempotent(
-                    _operation(
-                        "Issue an invoice: mark it sent, or e-mail it (viaEmail); e-mailing again re-sends",
-                        ("200", invoice),
-                        "409 413 502",
-                        body="SendInput",
+            "paths": {
+                "/healthz": {
+                    "get": _operation("Liveness check", ("200", _json("Alive", {"type": "object"})), "", keyed=False)
+                },
+                "/api/v1/openapi.json": {
+                    "get": _operation(
+                        "This document", ("200", _json("OpenAPI 3.1", {"type": "object"})), "", keyed=False
                     )
-                ),
+                },
+                "/api/v1/clients": {
+                    "get": _operation(
+                        "List active clients",
+                        ("200", _json("A page of clients", _ref("ClientList"), RATE_HEADERS)),
+                        "",
+                        params=LIST_PARAMS,
+                    ),
+                    "post": _idempotent(_operation("Create a client", ("201", client), "403", body="ClientCreate")),
+                },
+                "/api/v1/clients/{id}": {
+                    "parameters": ID,
+                    "get": _operation("Get a client (archived ones too)", ("200", client), ""),
+                    "put": _operation(
+                        "Update a client (only the fields sent)", ("200", client), "403", body="ClientUpdate"
+                    ),
+                    "patch": _operation(
+                        "Update a client (only the fields sent)", ("200", client), "403", body="ClientUpdate"
+                    ),
+                    "delete": _operation("Archive a client (isActive=false)", ("204", NO_CONTENT), ""),
+                },
+                "/api/v1/invoices": {
+                    "get": _operation(
+                        "List invoices",
+                        ("200", _json("A page of invoices", _ref("InvoiceList"), RATE_HEADERS)),
+                        "",
+                        params=invoice_filters,
+                    ),
+                    "post": _idempotent(
+                        _operation("Create an invoice", ("201", created_invoice), "403 409", body="InvoiceCreate")
+                    ),
+                },
+                "/api/v1/invoices/{id}": {
+                    "parameters": ID,
+                    "get": _operation("Get an invoice with line items, payments and client", ("200", invoice), ""),
+                    "put": _operation("Update a DRAFT invoice", ("200", invoice), "409", body="InvoiceInput"),
+                    "patch": _operation("Update a DRAFT invoice", ("200", invoice), "409", body="InvoiceInput"),
+                    "delete": _operation(
+                        "Delete a DRAFT invoice (an issued one is corrected by a credit note); the newest automatic "
+                        "number is given back",
+                        ("204", NO_CONTENT),
+                        "409",
+                    ),
+                },
+                "/api/v1/invoices/{id}/pdf": {
+                    "parameters": ID,
+                    "get": _operation("Download the invoice PDF", ("200", pdf), ""),
+                },
+                "/api/v1/invoices/{id}/send": {
+                    "parameters": ID,
+                    "post": _idempotent(
+                        _operation(
+                            "Issue an invoice: mark it sent, or e-mail it (viaEmail); e-mailing again re-sends",
+                            ("200", invoice),
+                            "409 413 502",
+                            body="SendInput",
+                        )
+                    ),
+                },
+                "/api/v1/invoices/{id}/payments": {
+                    "parameters": ID,
+                    "get": _operation(
+                        "List an invoice's payments",
+                        ("200", _json("Payments", _data({"type": "array", "items": _ref("Payment")}), RATE_HEADERS)),
+                        "",
+                    ),
+                    "post": _idempotent(_operation("Record a payment", ("201", payment), "409", body="PaymentInput")),
+                },
+                "/api/v1/recurring-invoices": {
+                    "get": _operation(
+                        "List recurring invoice schedules",
+                        ("200", _json("A page of schedules", _ref("RecurringInvoiceList"), RATE_HEADERS)),
+                        "",
+                        params=LIST_PARAMS,
+                    ),
+                    "post": _idempotent(
+                        _operation(
+                            "Create a recurring invoice schedule", ("201", schedule), "", body="RecurringInvoiceCreate"
+                        )
+                    ),
+                },
+                "/api/v1/recurring-invoices/{id}": {
+                    "parameters": ID,
+                    "get": _operation("Get a schedule", ("200", schedule), ""),
+                    "put": _operation("Update a schedule", ("200", schedule), "", body="RecurringInvoiceInput"),
+                    "patch": _operation("Update a schedule", ("200", schedule), "", body="RecurringInvoiceInput"),
+                    "delete": _operation(
+                        "Delete a schedule; the invoices it made stay, with their recurringId", ("204", NO_CONTENT), ""
+                    ),
+                },
+                "/api/v1/invoices/{id}/payments/{paymentId}": {
+                    "parameters": [
+                        *ID,
+                        {"name": "paymentId", "in": "path", "required": True, "schema": {"type": "string"}},
+                    ],
+                    "delete": _operation("Remove a payment recorded by mistake", ("204", NO_CONTENT), ""),
+                },
+                "/api/v1/invoices/{id}/events": {
+                    "parameters": ID,
+                    "get": _operation(
+                        "An invoice's history, oldest first",
+                        ("200", _json("Events", _data({"type": "array", "items": _ref("Event")}), RATE_HEADERS)),
+                        "",
+                    ),
+                },
             },
-            "/api/v1/invoices/{id}/payments": {
-                "parameters": ID,
-                "get": _operation(
-                    "List an invoice's payments",
-                    ("200", _json("Payments", _data({"type": "array", "items": _ref("Payment")}), RATE_HEADERS)),
-                    "",
-                ),
-                "post": _idempotent(_operation("Record a payment", ("201", payment), "409", body="PaymentInput")),
-            },
-            "/api/v1/recurring-invoices": {
-                "get": _operation(
-                    "List recurring invoice schedules",
-                    ("200", _json("A page of schedules", _ref("RecurringInvoiceList"), RATE_HEADERS)),
-                    "",
-                    params=LIST_PARAMS,
-                ),
-                "post": _idempotent(
-                    _operation(
-                        "Create a recurring invoice schedule", ("201", schedule), "", body="RecurringInvoiceCreate"
-                    )
-                ),
-            },
-            "/api/v1/recurring-invoices/{id}": {
-                "parameters": ID,
-                "get": _operation("Get a schedule", ("200", schedule), ""),
-                "put": _operation("Update a schedule", ("200", schedule), "", body="RecurringInvoiceInput"),
-                "patch": _operation("Update a schedule", ("200", schedule), "", body="RecurringInvoiceInput"),
-                "delete": _operation(
-                    "Delete a schedule; the invoices it made stay, with their recurringId", ("204", NO_CONTENT), ""
-                ),
-            },
-            "/api/v1/invoices/{id}/payments/{paymentId}": {
-                "parameters": [
-                    *ID,
-                    {"name": "paymentId", "in": "path", "required": True, "schema": {"type": "string"}},
-                ],
-                "delete": _operation("Remove a payment recorded by mistake", ("204", NO_CONTENT), ""),
-            },
-            "/api/v1/invoices/{id}/events": {
-                "parameters": ID,
-                "get": _operation(
-                    "An invoice's history, oldest first",
-                    ("200", _json("Events", _data({"type": "array", "items": _ref("Event")}), RATE_HEADERS)),
-                    "",
-                ),
-            },
-        },
-    }
+        }
+    )
