@@ -313,6 +313,7 @@ class Settings:
                 models.Account.update(changes).where(models.Account.id == self.account_id).execute()
                 if any(field.name in _PRINTED_COLUMNS for field in changes):
                     models.InvoicePdf.forget(models.Invoice.account == self.account_id)
+                    models.QuotePdf.forget(models.Quote.account == self.account_id)
         return self.get()
 
     def logo(self) -> Logo | None:
@@ -345,6 +346,7 @@ class Settings:
                 updated_at=now,
             )
             models.InvoicePdf.forget(models.Invoice.account == self.account_id)
+            models.QuotePdf.forget(models.Quote.account == self.account_id)
         logo = self.logo()
         assert logo is not None
         return logo
@@ -355,3 +357,4 @@ class Settings:
             removed = models.AccountLogo.delete().where(models.AccountLogo.account == self.account_id).execute()
             if removed:
                 models.InvoicePdf.forget(models.Invoice.account == self.account_id)
+                models.QuotePdf.forget(models.Quote.account == self.account_id)

@@ -128,6 +128,7 @@ class Clients:
             row.save()
             if {column.name for column in values} & _PRINTED_COLUMNS:
                 models.InvoicePdf.forget(models.Invoice.client == row.id)
+                models.QuotePdf.forget(models.Quote.client == row.id)
         return to_record(row)
 
     def archive(self, client_id: str) -> Client:

@@ -9,6 +9,7 @@ import pytest
 from cleverinvo.core import Conflict, NotFound, ValidationError, clock
 from cleverinvo.core.records import QuoteStatus, Status
 from tests.core.helpers import invoice_body, line
+from tests.core.test_pdf import pages_text, squeeze
 
 D = Decimal
 
@@ -145,3 +146,31 @@ def test_search_on_number_and_client(books, client):
     with pytest.raises(Conflict, match="Quote number already taken"):
         books.quotes.create(quote_body(client.id, quoteNumber="Q-Łódź-7"))
     assert books.quotes.list(client_id=client.id).total == 1
+
+
+def test_the_pdf_is_a_quote_in_its_language_valid_until_a_date_with_nothing_due(books, client):
+    books.settings.update({"iban": "DE89370400440532013000", "defaultCurrency": "EUR"})
+    quote = books.quotes.create(
+        quote_body(
+            client.id,
+            line("Workshop in Łódź", 2, "950.00", taxRate=19),
+            issueDate="2026-11-24",
+            validUntil="2026-12-24",
+            language="de",
+        )
+    )
+    draft = books.documents.quote_pdf(quote.id)
+    assert draft.filename == "QUO-0001.pdf" and draft.version == 1
+    text = squeeze(" ".join(pages_text(draft.data)))
+    for expected in ("Angebot", "Angebotsnummer", "QUO-0001", "Gültigbis24.Dez.2026", "WorkshopinŁódź", "ENTWURF"):
+        assert expected in text, expected
+    for absent in ("Fällig", "Rechnung", "DE89"):
+        assert absent not in text, absent
+    assert books.documents.quote_pdf(quote.id).data == draft.data  # stored, served again
+    books.quotes.mark_sent(quote.id)
+    sent = books.documents.quote_pdf(quote.id)
+    assert sent.version == 2 and "ENTWURF" not in squeeze(" ".join(pages_text(sent.data)))
+    books.settings.update({"sellerName": "Neuer Name GmbH"})  # what it prints changed: rendered anew
+    assert "NeuerNameGmbH" in squeeze(" ".join(pages_text(books.documents.quote_pdf(quote.id).data)))
+    with pytest.raises(NotFound):
+        books.documents.quote_pdf("nope")

@@ -1,4 +1,4 @@
-"""Invoice PDFs, stored in the database with the invoice version they show.
+"""Invoice and quote PDFs, stored in the database with the document version they show.
 
 A stored PDF is served only while its version is the invoice's current version; otherwise the PDF is rendered
 then and stored. Rendering happens outside any transaction (read, render, then a short write), and a write
@@ -18,9 +18,10 @@ from cleverinvo.core import clock
 from cleverinvo.core.accounts import Settings
 from cleverinvo.core.billing import issuing
 from cleverinvo.core.billing.invoices import Invoices
+from cleverinvo.core.billing.quotes import Quotes
 from cleverinvo.core.errors import NotFound
-from cleverinvo.core.pdf import render_invoice
-from cleverinvo.core.records import Invoice
+from cleverinvo.core.pdf import render_invoice, render_quote
+from cleverinvo.core.records import Invoice, Quote
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.faults import unavailable
@@ -38,7 +39,8 @@ def file_name(number: str, extension: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class InvoicePdf:
-    """An invoice's PDF: its file name (``<invoiceNumber>.pdf``), the bytes, and the invoice version shown."""
+    """A document's PDF: its file name (``<invoiceNumber>.pdf``, ``<quoteNumber>.pdf``), the bytes, and the
+    document version shown."""
 
     filename: str
     data: bytes
@@ -46,11 +48,12 @@ class InvoicePdf:
 
 
 class Documents:
-    """The invoice PDFs of one account. Another account's invoice is never found."""
+    """The invoice and quote PDFs of one account. Another account's document is never found."""
 
     def __init__(self, account_id: str) -> None:
         self.account_id = account_id
         self.invoices = Invoices(account_id)
+        self.quotes = Quotes(account_id)
         self.settings = Settings(account_id)
 
     def pdf(self, invoice_id: str) -> InvoicePdf:
@@ -97,22 +100,64 @@ class Documents:
             with transaction():
                 if self.invoices.get(invoice.id) != invoice or issuing.parties(invoice) != shown:
                     return data
-                models.InvoicePdf.insert(
-                    invoice=invoice.id, version=invoice.version, data=data, rendered_at=clock.now()
-                ).on_conflict(
-                    conflict_target=[models.InvoicePdf.invoice],
-                    update={
-                        models.InvoicePdf.version: pw.EXCLUDED.version,
-                        models.InvoicePdf.data: pw.EXCLUDED.data,
-                        models.InvoicePdf.rendered_at: pw.EXCLUDED.rendered_at,
-                    },
-                    where=models.InvoicePdf.version < pw.EXCLUDED.version,
-                ).execute()
+                _store(models.InvoicePdf, models.InvoicePdf.invoice, invoice.id, invoice.version, data)
         except (NotFound, pw.IntegrityError):  # deleted before the write, or (PostgreSQL) during it
             return None
         except Exception as exc:
-            fault = unavailable(exc)
-            if fault is None:
-                raise
-            log.warning("PDF of invoice %s served but not stored: %s (%s)", invoice.id, fault.message, exc)
+            _not_stored(exc, "invoice", invoice.id)
         return data
+
+    def quote_pdf(self, quote_id: str) -> InvoicePdf:
+        """The PDF of the quote as it is now, in its language, with the seller and client as they are now: the
+        stored one if current, else rendered now and stored. ``NotFound`` when there is no such quote."""
+        quote = self.quotes.get(quote_id)
+        stored = (
+            models.QuotePdf.select(models.QuotePdf.data)
+            .where((models.QuotePdf.quote == quote.id) & (models.QuotePdf.version == quote.version))
+            .get_or_none()
+        )
+        if stored is not None:
+            return InvoicePdf(file_name(quote.number, "pdf"), bytes(stored.data), quote.version)
+        data = self._render_and_store_quote(quote)
+        if data is None:
+            raise NotFound(f"Quote not found: {quote_id}")
+        return InvoicePdf(file_name(quote.number, "pdf"), data, quote.version)
+
+    def _render_and_store_quote(self, quote: Quote) -> bytes | None:
+        """As for invoices: render outside any transaction, store unless the quote or its seller changed
+        meanwhile; ``None`` when the quote was deleted meanwhile."""
+        seller, logo = self.settings.get(), self.settings.logo()
+        data = render_quote(quote, seller, logo, created=quote.sent_at)
+        try:
+            with transaction():
+                if self.quotes.get(quote.id) != quote or self.settings.get() != seller:
+                    return data
+                _store(models.QuotePdf, models.QuotePdf.quote, quote.id, quote.version, data)
+        except (NotFound, pw.IntegrityError):
+            return None
+        except Exception as exc:
+            _not_stored(exc, "quote", quote.id)
+        return data
+
+
+def _store(table: type[models.BaseModel], key: pw.Field, document_id: str, version: int, data: bytes) -> None:
+    """Store a document's PDF of ``version``, never over one of a newer version."""
+    table.insert(
+        {key: document_id, table.version: version, table.data: data, table.rendered_at: clock.now()}
+    ).on_conflict(
+        conflict_target=[key],
+        update={
+            table.version: pw.EXCLUDED.version,
+            table.data: pw.EXCLUDED.data,
+            table.rendered_at: pw.EXCLUDED.rendered_at,
+        },
+        where=table.version < pw.EXCLUDED.version,
+    ).execute()
+
+
+def _not_stored(exc: Exception, kind: str, document_id: str) -> None:
+    """A PDF that could not be stored is still served when the database is busy or full; anything else raises."""
+    fault = unavailable(exc)
+    if fault is None:
+        raise exc
+    log.warning("PDF of %s %s served but not stored: %s (%s)", kind, document_id, fault.message, exc)

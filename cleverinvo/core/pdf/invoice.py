@@ -2,11 +2,12 @@
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from cleverinvo.core import clock
 from cleverinvo.core.i18n.catalogs import N_
 from cleverinvo.core.pdf.document import Fact, Sheet, render
-from cleverinvo.core.records import Account, Invoice, Logo, Status
+from cleverinvo.core.records import Account, Invoice, Logo, Quote, Status
 
 
 def invoice_sheet(invoice: Invoice, account: Account, logo: Logo | None = None) -> Sheet:
@@ -20,35 +21,42 @@ def invoice_sheet(invoice: Invoice, account: Account, logo: Logo | None = None) 
         facts.append(Fact(N_("Service period"), (invoice.service_period_start, invoice.service_period_end)))
     if invoice.buyer_reference:
         facts.append(Fact(N_("Buyer reference"), invoice.buyer_reference))
-    seller = dataclasses.replace(account.seller, name=account.seller.name or account.name)
     return Sheet(
         kind=N_("Invoice"),
         number_label=N_("Invoice number"),
-        number=invoice.number,
-        language=invoice.language,
-        currency=invoice.currency,
-        paper_size=account.paper_size,
-        seller=seller,
-        client=invoice.client,
-        line_items=invoice.line_items,
-        subtotal=invoice.subtotal,
-        discount_total=invoice.discount_total,
-        taxes=invoice.taxes,
-        total=invoice.total,
         facts=tuple(facts),
         settlement=((N_("Amount paid"), invoice.amount_paid),),
         amount_due=invoice.amount_due,
         due_date=invoice.due_date,
         payments=invoice.payments,
-        notes=invoice.notes,
-        terms=invoice.terms,
-        tax_exemption_reason=invoice.tax_exemption_reason,
         bank=account.bank,
         payment_reference=invoice.number,
-        logo=logo,
         draft=invoice.status is Status.DRAFT,
-        author=seller.name,
+        **shared_fields(invoice, account, logo),
     )
+
+
+def shared_fields(document: Invoice | Quote, account: Account, logo: Logo | None) -> dict[str, Any]:
+    """What every kind of document's sheet takes the same way: seller, client, language, lines, totals, texts."""
+    seller = dataclasses.replace(account.seller, name=account.seller.name or account.name)
+    return {
+        "number": document.number,
+        "language": document.language,
+        "currency": document.currency,
+        "paper_size": account.paper_size,
+        "seller": seller,
+        "client": document.client,
+        "line_items": document.line_items,
+        "subtotal": document.subtotal,
+        "discount_total": document.discount_total,
+        "taxes": document.taxes,
+        "total": document.total,
+        "notes": document.notes,
+        "terms": document.terms,
+        "tax_exemption_reason": document.tax_exemption_reason,
+        "logo": logo,
+        "author": seller.name,
+    }
 
 
 def render_invoice(

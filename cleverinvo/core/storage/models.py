@@ -247,6 +247,12 @@ class QuotePdf(BaseModel):
     data = pw.BlobField()
     rendered_at = pw.DateTimeField()
 
+    @classmethod
+    def forget(cls, shown: pw.Expression) -> None:
+        """Drop the stored PDFs of the quotes where ``shown`` holds: the seller or client they print has changed
+        (a quote prints the current ones, whatever its status)."""
+        cls.delete().where(cls.quote.in_(Quote.select(Quote.id).where(shown))).execute()
+
 
 class ApiKey(BaseModel):
     id = pw.TextField(primary_key=True)
