@@ -17,8 +17,10 @@ from cleverinvo.core.errors import (
     NotFound,
     ProfileIncomplete,
     SchemaError,
+    TooLarge,
     TooManyAttempts,
     Unavailable,
+    UnsupportedMediaType,
     ValidationError,
 )
 from cleverinvo.core.records import Plan, Status
@@ -42,8 +44,10 @@ __all__ = [
     "ProfileIncomplete",
     "SchemaError",
     "Status",
+    "TooLarge",
     "TooManyAttempts",
     "Unavailable",
+    "UnsupportedMediaType",
     "ValidationError",
     "open",
     "unavailable",

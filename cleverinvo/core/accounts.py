@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -222,6 +223,10 @@ def _reminders(f: Fields) -> str:
 
 
 def _read_settings(data: object) -> dict[pw.Field, Any]:
+    if isinstance(data, Mapping):
+        for fixed in ("name", "plan"):
+            if fixed in data:
+                raise ValidationError(f"Invalid field: {fixed} is not a setting and cannot be changed here", fixed)
     f = Fields(data, SETTINGS)
     changes: dict[pw.Field, Any] = {}
     for key, longest in _TEXTS.items():

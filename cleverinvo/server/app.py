@@ -24,7 +24,9 @@ from cleverinvo.core import (
     IdempotencyMismatch,
     LimitReached,
     NotFound,
+    TooLarge,
     Unavailable,
+    UnsupportedMediaType,
     ValidationError,
 )
 from cleverinvo.core.access.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
@@ -40,7 +42,9 @@ log = logging.getLogger("cleverinvo.server")
 GZIP_FROM_BYTES = 2048  # smaller JSON gains little from gzip
 CLOSE = {"Connection": "close"}  # uvicorn ends the connection after an unexpected failure: say so
 
-STATUS_OF: dict[type[CleverInvoError], int] = {
+STATUS_OF: dict[type[CleverInvoError], int] = {  # the first class that matches decides
+    TooLarge: 413,
+    UnsupportedMediaType: 415,
     ValidationError: 400,
     AuthenticationError: 401,
     LimitReached: 403,

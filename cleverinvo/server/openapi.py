@@ -4,12 +4,14 @@ from functools import cache
 from typing import Any
 
 from cleverinvo import __version__
+from cleverinvo.core import accounts, logos
 from cleverinvo.core.access.ratelimit import LIMIT
 from cleverinvo.core.billing.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT
 from cleverinvo.core.delivery.sending import MAX_RECIPIENTS
 from cleverinvo.core.paging import MAX_LIMIT, MAX_SEARCH
-from cleverinvo.core.records import EventType, Status
+from cleverinvo.core.records import EventType, Language, PaperSize, Status
 from cleverinvo.core.schedule.recurring import ACTIONS, MAX_COUNT, MAX_DUE_DAYS, MAX_INTERVAL
 from cleverinvo.core.schedule.rules import Frequency
 from cleverinvo.server.jsonio import MAX_BODY_BYTES
@@ -30,6 +32,17 @@ DATE = {"type": "string", "format": "date"}
 MONEY = {"type": "number"}
 RATE = {"type": "number", "minimum": 0, "maximum": 100, "description": "A percentage with at most 4 decimal places"}
 SIX_PLACES = "At most 6 decimal places"
+COUNTRY = {"type": ["string", "null"], "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2, e.g. DE"}
+LANGUAGE = {"type": "string", "enum": [language.value for language in Language]}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+CATEGORY = {
+    "type": "string",
+    "enum": [category.value for category in TaxCategory],
+    "description": "EN 16931 VAT category: S standard, Z zero rated, E exempt, AE reverse charge, K intra-EU, "
+    "G export, O outside the scope; default S above 0 %, else Z. E, AE, K, G and O need taxRate 0 and the "
+    "invoice's taxExemptionReason",
+}
+PRINTED = "Text must be printable in invoices (Latin, Greek, Cyrillic, common symbols)"
 
 _ADDRESS = {"type": "string", "format": "email", "maxLength": 254}
 _ADDRESSES = {"oneOf": [_ADDRESS, {"type": "array", "items": _ADDRESS, "maxItems": MAX_RECIPIENTS}]}
@@ -42,7 +55,9 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "string"},
             "name": {"type": "string"},
-            **{k: NULLABLE_TEXT for k in ("email", "address", "taxId", "phone", "notes")},
+            **{k: NULLABLE_TEXT for k in ("email", "address", "taxId", "phone", "notes", "postalCode", "city")},
+            "country": {"type": ["string", "null"]},
+            "language": {"type": ["string", "null"], "enum": [*LANGUAGE["enum"], None]},
             "isActive": {"type": "boolean"},
             "createdAt": TIMESTAMP,
             "updatedAt": TIMESTAMP,
@@ -58,7 +73,12 @@ SCHEMAS: dict[str, Any] = {
             "taxId": _text(64),
             "phone": _text(64),
             "notes": _text(5000),
+            "postalCode": _text(32),
+            "city": _text(255),
+            "country": COUNTRY,
+            "language": {"type": ["string", "null"], "enum": [*LANGUAGE["enum"], None]},
         },
+        "description": PRINTED + " (notes aside)",
     },
     "LineItemInput": {
         "type": "object",
@@ -80,6 +100,7 @@ SCHEMAS: dict[str, Any] = {
             "unitPrice": {"type": "number", "minimum": 0, "maximum": int(MAX_UNIT_PRICE), "description": SIX_PLACES},
             "taxRate": {**RATE, "default": 0},
             "discountRate": {**RATE, "default": 0},
+            "taxCategory": {**CATEGORY, "type": ["string", "null"], "enum": [*CATEGORY["enum"], None]},
         },
     },
     "InvoiceInput": {
@@ -99,7 +120,19 @@ SCHEMAS: dict[str, Any] = {
             "lineItems": {"type": "array", "minItems": 1, "maxItems": MAX_LINES, "items": _ref("LineItemInput")},
             "notes": _text(5000),
             "terms": _text(5000),
+            "language": {
+                **LANGUAGE,
+                "type": ["string", "null"],
+                "enum": [*LANGUAGE["enum"], None],
+                "description": "default: the client's, else the account's",
+            },
+            "buyerReference": _text(255),
+            "serviceDate": {**NULLABLE_DATE, "description": "the date of supply; or give a service period"},
+            "servicePeriodStart": NULLABLE_DATE,
+            "servicePeriodEnd": {**NULLABLE_DATE, "description": "with servicePeriodStart; not before it"},
+            "taxExemptionReason": _text(1000),
         },
+        "description": PRINTED,
     },
     "LineItem": {
         "type": "object",
@@ -112,6 +145,7 @@ SCHEMAS: dict[str, Any] = {
             "taxRate": RATE,
             "discountRate": RATE,
             "discount": MONEY,
+            "taxCategory": CATEGORY,
         },
     },
     "InvoiceSummary": {
@@ -218,7 +252,7 @@ SCHEMAS["Invoice"] = {
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "properties": {"rate": RATE, "base": MONEY, "tax": MONEY},
+                        "properties": {"category": CATEGORY, "rate": RATE, "base": MONEY, "tax": MONEY},
                     },
                 },
                 "payments": {"type": "array", "items": _ref("Payment")},
@@ -238,9 +272,76 @@ SCHEMAS["Invoice"] = {
                     "type": ["string", "null"],
                     "description": "The recurring invoice schedule that made it",
                 },
+                "language": LANGUAGE,
+                "buyerReference": NULLABLE_TEXT,
+                "serviceDate": NULLABLE_DATE,
+                "servicePeriodStart": NULLABLE_DATE,
+                "servicePeriodEnd": NULLABLE_DATE,
+                "taxExemptionReason": NULLABLE_TEXT,
             },
         },
     ]
+}
+_SETTING_TEXTS = {
+    "sellerName": 255,
+    "sellerAddress": 1000,
+    "sellerPostalCode": 32,
+    "sellerCity": 255,
+    "sellerPhone": 64,
+    "sellerTaxId": 64,
+    "sellerRegistration": 255,
+    "bankName": 255,
+    "defaultNotes": 5000,
+    "defaultTerms": 5000,
+}
+_SETTINGS = {
+    **{key: _text(longest) for key, longest in _SETTING_TEXTS.items()},
+    "sellerCountry": COUNTRY,
+    "sellerEmail": {"type": ["string", "null"], "format": "email", "maxLength": 254},
+    "iban": {**_text(64), "description": "checked: country format and checksum; stored without spaces"},
+    "bic": {**_text(16), "description": "checked: length and country"},
+    **{key: {"type": "string", "maxLength": 20} for key in ("numberPrefix", "creditNotePrefix", "quotePrefix")},
+    "numberWidth": {"type": "integer", "minimum": 1, "maximum": 12},
+    "nextNumber": {"type": "integer", "minimum": 1, "maximum": 10**12},
+    "defaultCurrency": {"type": "string", "description": "ISO 4217 code"},
+    "paymentTermsDays": {"type": "integer", "minimum": 0, "maximum": 3650},
+    "language": LANGUAGE,
+    "paperSize": {"type": "string", "enum": [size.value for size in PaperSize]},
+    "reminderDays": {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": accounts.MAX_REMINDER_DAY},
+        "maxItems": accounts.MAX_REMINDERS,
+        "description": "days after the due date; stored sorted, without repeats",
+    },
+    "eInvoice": {"type": "boolean", "description": "every invoice PDF is a Factur-X"},
+}
+SCHEMAS["Logo"] = {
+    "type": "object",
+    "required": ["mediaType", "width", "height", "updatedAt"],
+    "properties": {
+        "mediaType": {"type": "string", "enum": list(logos.MEDIA_TYPES)},
+        "width": {"type": "integer"},
+        "height": {"type": "integer"},
+        "updatedAt": TIMESTAMP,
+    },
+}
+SCHEMAS["Account"] = {
+    "type": "object",
+    "required": ["name", "plan", *_SETTINGS, "logo", "createdAt"],
+    "properties": {
+        "name": {"type": "string"},
+        "plan": {"type": "string", "enum": ["free", "pro", "unlimited"]},
+        **{key: {k: v for k, v in schema.items() if k != "maxLength"} for key, schema in _SETTINGS.items()},
+        "sellerCountry": {"type": ["string", "null"]},
+        "logo": {"oneOf": [_ref("Logo"), {"type": "null"}]},
+        "createdAt": TIMESTAMP,
+    },
+}
+SCHEMAS["AccountInput"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": _SETTINGS,
+    "description": "Only the settings sent change; name and plan cannot be changed here. " + PRINTED,
 }
 _SCHEDULE = {
     "clientId": {"type": "string"},
@@ -311,7 +412,9 @@ ERRORS = {
     "409": "A taken invoice number, a change to an invoice that is no longer a DRAFT, no mail server configured "
     "(sending by e-mail), or a retry while the "
     "first request with its Idempotency-Key still runs",
-    "413": f"Request body over {MAX_BODY_BYTES // 2**20} MiB",
+    "413": f"Request body over {MAX_BODY_BYTES // 2**20} MiB (a logo: over {logos.MAX_BYTES // 1024} KiB, or more "
+    f"than {logos.MAX_PIXELS:,} pixels)",
+    "415": "A logo that is not sent as image/png or image/jpeg",
     "422": "An Idempotency-Key reused with a different request",
     "429": f"Rate limit exceeded ({LIMIT} requests per minute per key); see Retry-After",
     "500": "Unexpected failure",
@@ -517,6 +620,21 @@ def document() -> dict[str, Any]:
     created_invoice = _json("Created; the PDF is rendered right after", _data(_ref("Invoice")), RATE_HEADERS)
     payment = _json("The payment", _data(_ref("Payment")), RATE_HEADERS)
     schedule = _json("The recurring invoice schedule", _data(_ref("RecurringInvoice")), RATE_HEADERS)
+    account = _json("The account and its settings", _data(_ref("Account")), RATE_HEADERS)
+    logo_body = {
+        "required": True,
+        "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in logos.MEDIA_TYPES},
+    }
+    logo_put = _operation(
+        f"Set the logo: a PNG or JPEG of at most {logos.MAX_BYTES // 1024} KiB, stored decoded and re-encoded, "
+        f"scaled down to {logos.MAX_SIDE} pixels on its longer side",
+        ("200", account),
+        "413 415",
+    )
+    logo_image = {
+        "description": "The logo as stored",
+        "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in logos.MEDIA_TYPES},
+    }
     pdf = {
         "description": "The invoice as a PDF file",
         "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
@@ -550,6 +668,17 @@ def document() -> dict[str, Any]:
                     "get": _operation(
                         "This document", ("200", _json("OpenAPI 3.1", {"type": "object"})), "", keyed=False
                     )
+                },
+                "/api/v1/account": {
+                    "get": _operation("The key's account with every setting", ("200", account), ""),
+                    "patch": _operation(
+                        "Change account settings (only those sent)", ("200", account), "", body="AccountInput"
+                    ),
+                },
+                "/api/v1/account/logo": {
+                    "get": _operation("Download the logo", ("200", logo_image), ""),
+                    "put": {**logo_put, "requestBody": logo_body},
+                    "delete": _operation("Remove the logo", ("204", NO_CONTENT), ""),
                 },
                 "/api/v1/clients": {
                     "get": _operation(

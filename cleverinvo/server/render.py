@@ -1,11 +1,12 @@
 """Core records as the seed's JSON shapes (camelCase, ISO dates, money as exact numbers). Fields beyond the
 seed's are additions only; nothing the seed documents changes shape."""
 
+import datetime as dt
 from typing import Any
 
 from cleverinvo.core.clock import iso_timestamp
 from cleverinvo.core.delivery.links import view_url
-from cleverinvo.core.records import Client, Event, Invoice, InvoiceSummary, Page, Payment
+from cleverinvo.core.records import Account, Client, Event, Invoice, InvoiceSummary, Logo, Page, Payment
 from cleverinvo.core.schedule.recurring import RecurringInvoice
 
 
@@ -18,6 +19,10 @@ def client(c: Client) -> dict[str, Any]:
         "taxId": c.tax_id,
         "phone": c.phone,
         "notes": c.notes,
+        "postalCode": c.postal_code,
+        "city": c.city,
+        "country": c.country,
+        "language": c.language.value if c.language else None,
         "isActive": c.is_active,
         "createdAt": iso_timestamp(c.created_at),
         "updatedAt": iso_timestamp(c.updated_at),
@@ -73,10 +78,11 @@ def invoice(i: Invoice) -> dict[str, Any]:
                 "taxRate": li.tax_rate,
                 "discountRate": li.discount_rate,
                 "discount": li.discount,
+                "taxCategory": li.tax_category.value,
             }
             for li in i.line_items
         ],
-        "taxes": [{"rate": t.rate, "base": t.base, "tax": t.tax} for t in i.taxes],
+        "taxes": [{"category": t.category.value, "rate": t.rate, "base": t.base, "tax": t.tax} for t in i.taxes],
         "payments": [payment(p) for p in i.payments],
         "notes": i.notes,
         "terms": i.terms,
@@ -87,6 +93,61 @@ def invoice(i: Invoice) -> dict[str, Any]:
         "version": i.version,
         "viewUrl": view_url(i.view_token) if i.view_token else None,
         "recurringId": i.recurring_id,
+        "language": i.language.value,
+        "buyerReference": i.buyer_reference,
+        "serviceDate": _date(i.service_date),
+        "servicePeriodStart": _date(i.service_period_start),
+        "servicePeriodEnd": _date(i.service_period_end),
+        "taxExemptionReason": i.tax_exemption_reason,
+    }
+
+
+def _date(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def logo(found: Logo) -> dict[str, Any]:
+    return {
+        "mediaType": found.media_type,
+        "width": found.width,
+        "height": found.height,
+        "updatedAt": iso_timestamp(found.updated_at),
+    }
+
+
+def account(a: Account, current_logo: Logo | None) -> dict[str, Any]:
+    """The account with every setting, flat, as ``PATCH /api/v1/account`` takes them; and its logo's facts."""
+    seller, bank = a.seller, a.bank
+    return {
+        "name": a.name,
+        "plan": a.plan.value,
+        "sellerName": seller.name,
+        "sellerAddress": seller.address,
+        "sellerPostalCode": seller.postal_code,
+        "sellerCity": seller.city,
+        "sellerCountry": seller.country,
+        "sellerEmail": seller.email,
+        "sellerPhone": seller.phone,
+        "sellerTaxId": seller.tax_id,
+        "sellerRegistration": seller.registration,
+        "iban": bank.iban,
+        "bic": bank.bic,
+        "bankName": bank.bank_name,
+        "numberPrefix": a.number_prefix,
+        "numberWidth": a.number_width,
+        "nextNumber": a.next_number,
+        "creditNotePrefix": a.credit_note_prefix,
+        "quotePrefix": a.quote_prefix,
+        "defaultCurrency": a.default_currency,
+        "paymentTermsDays": a.payment_terms_days,
+        "defaultNotes": a.default_notes,
+        "defaultTerms": a.default_terms,
+        "language": a.language.value,
+        "paperSize": a.paper_size.value,
+        "reminderDays": list(a.reminder_days),
+        "eInvoice": a.e_invoice,
+        "logo": logo(current_logo) if current_logo else None,
+        "createdAt": iso_timestamp(a.created_at),
     }
 
 

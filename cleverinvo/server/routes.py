@@ -10,6 +10,7 @@ CLIENT = "/api/v1/clients/{id}"
 INVOICE = "/api/v1/invoices/{id}"
 RECURRING = "/api/v1/recurring-invoices/{id}"
 
+LOGO = "/api/v1/account/logo"
 VIEW = "/view/{token}"
 
 routes = [
@@ -35,6 +36,11 @@ routes = [
         f"{INVOICE}/payments/{{paymentId}}", endpoint(views.remove_payment), methods=["DELETE"], name="payment-delete"
     ),
     Route(f"{INVOICE}/events", endpoint(views.invoice_events), methods=["GET"], name="invoice-events"),
+    Route("/api/v1/account", endpoint(views.get_account), methods=["GET"], name="account"),
+    Route("/api/v1/account", endpoint(views.update_account, body="required"), methods=["PATCH"], name="account-update"),
+    Route(LOGO, endpoint(views.get_logo), methods=["GET"], name="logo"),
+    Route(LOGO, views.put_logo, methods=["PUT"], name="logo-put"),
+    Route(LOGO, endpoint(views.delete_logo), methods=["DELETE"], name="logo-delete"),
     Route(VIEW, viewpage.page, methods=["GET"], name="view-page"),
     Route(f"{VIEW}/pdf", viewpage.pdf, methods=["GET"], name="view-pdf"),
     Route(f"{VIEW}/seen", viewpage.seen, methods=["POST"], name="view-seen"),

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cleverinvo.core import Books, ValidationError, unavailable
+from cleverinvo.core import Books, NotFound, UnsupportedMediaType, ValidationError, unavailable
 from cleverinvo.core.access import idempotency
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
@@ -227,6 +227,47 @@ def remove_payment(request: Request, _body: None) -> Response:
 
 def invoice_events(request: Request, _body: None) -> Response:
     return JSONResponse({"data": [render.event(e) for e in books(request).invoices.events(request.path_params["id"])]})
+
+
+def _account(mine: Books) -> dict[str, Any]:
+    return {"data": render.account(mine.settings.get(), mine.settings.logo())}
+
+
+def get_account(request: Request, _body: None) -> Response:
+    return JSONResponse(_account(books(request)))
+
+
+def update_account(request: Request, body: Any) -> Response:
+    mine = books(request)
+    mine.settings.update(body)
+    return JSONResponse(_account(mine))
+
+
+def get_logo(request: Request, _body: None) -> Response:
+    found = books(request).settings.logo()
+    if found is None:
+        raise NotFound("This account has no logo")
+    return Response(found.data, media_type=found.media_type)
+
+
+async def put_logo(request: Request) -> Response:
+    """The body is the image itself, ``image/png`` or ``image/jpeg``; it is stored re-encoded."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not media_type:
+        raise UnsupportedMediaType("Invalid logo: send it with Content-Type image/png or image/jpeg", "logo")
+    data = await read_body(request)
+
+    def store() -> Response:
+        mine = books(request)
+        mine.settings.set_logo(data, media_type)
+        return JSONResponse(_account(mine))
+
+    return await run_in_threadpool(store)
+
+
+def delete_logo(request: Request, _body: None) -> Response:
+    books(request).settings.remove_logo()
+    return Response(status_code=204)
 
 
 def openapi(request: Request, _body: None) -> Response:

@@ -135,8 +135,9 @@ def test_settings_can_be_cleared(books: Books) -> None:
         ({"defaultNotes": "x" * 5001}, "Invalid field: defaultNotes must be at most 5000 characters"),
         ({"sellerCity": "東京"}, 'Invalid field: sellerCity contains "東" (U+6771 CJK UNIFIED IDEOGRAPH-6771)'),
         ({"bankName": "Bank 🏦"}, 'Invalid field: bankName contains "🏦" (U+1F3E6 BANK)'),
-        ({"name": "other"}, "Unknown field: name"),
-        ({"plan": "pro"}, "Unknown field: plan"),
+        ({"name": "other"}, "Invalid field: name is not a setting and cannot be changed here"),
+        ({"plan": "pro"}, "Invalid field: plan is not a setting and cannot be changed here"),
+        ({"colour": "red"}, "Unknown field: colour"),
     ],
 )
 def test_bad_settings_are_refused_naming_the_field_and_change_nothing(books: Books, change: dict, message: str) -> None:

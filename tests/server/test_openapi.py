@@ -42,6 +42,8 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
         "/api/v1/recurring-invoices/{id}",
         "/api/v1/invoices/{id}/payments/{paymentId}",
         "/api/v1/invoices/{id}/events",
+        "/api/v1/account",
+        "/api/v1/account/logo",
     }
 
 

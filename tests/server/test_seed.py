@@ -48,6 +48,7 @@ def test_seed_examples_end_to_end(api):
             "taxRate": 10,
             "discountRate": 0,
             "discount": 0,
+            "taxCategory": "S",  # an addition: standard rate, as the rate is above 0
         }
     ]
     assert (detail["currency"], detail["issueDate"], detail["dueDate"]) == ("USD", "2024-06-01", "2024-07-01")
