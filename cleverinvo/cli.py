@@ -121,6 +121,24 @@ def serve(host: str, port: int, workers: int) -> None:
     run_server(db=_db(), host=host, port=port, workers=workers)
 
 
+@main.command()
+@db_option
+@friendly_errors
+def remind() -> None:
+    """Send the reminders that have come due, once each (one pass, for cron), and print what was sent."""
+    handled = _open().remind()
+    if not handled:
+        click.echo("No reminders due.")
+    for reminder in handled:
+        where = f"{reminder.number} (account {reminder.account}), {reminder.days} days after its due date"
+        if reminder.error is None:
+            click.echo(f"Sent a reminder for {where} to {', '.join(reminder.to)}")
+        else:
+            click.echo(f"Not sent: a reminder for {where}: {reminder.error}", err=True)
+    if any(reminder.error for reminder in handled):
+        sys.exit(1)
+
+
 @main.group()
 def keys() -> None:
     """Create, list and revoke API keys."""

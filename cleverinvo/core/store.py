@@ -14,6 +14,9 @@ from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.billing.quotes import Quotes
 from cleverinvo.core.clients import Clients
+from cleverinvo.core.delivery import reminders
+from cleverinvo.core.delivery.config import mail_config
+from cleverinvo.core.delivery.reminders import Reminded
 from cleverinvo.core.delivery.sending import Delivery
 from cleverinvo.core.delivery.viewing import ViewPages
 from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
@@ -83,6 +86,14 @@ class CleverInvo:
     def run_recurring(self, today: dt.date | None = None) -> list[Occurrence]:
         """One pass of every account's recurring schedules: each occurrence due by ``today`` is made once."""
         return recurring.run_due(today)
+
+    def remind(self, required: bool = True) -> list[Reminded]:
+        """One pass of reminders over every account: each that has come due is sent once, however many passes run
+        at once; returns what the pass sent or failed to send. Without a mail server: ``MailNotConfigured``, or
+        with ``required=False`` nothing (a server that sends no mail sends no reminders)."""
+        if not required and mail_config() is None:
+            return []
+        return reminders.run_pass()
 
     def close(self) -> None:
         self.database.close()

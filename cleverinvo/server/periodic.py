@@ -1,5 +1,5 @@
-"""Work ``cleverinvo serve`` does by itself: the passes over recurring invoices (and any other pass the core
-offers), once at start and then every ``CLEVERINVO_PASS_SECONDS`` (an hour by default).
+"""Work ``cleverinvo serve`` does by itself: the passes over recurring invoices and reminders (and any other pass
+the core offers), once at start and then every ``CLEVERINVO_PASS_SECONDS`` (an hour by default).
 
 Every worker of every host runs them; the core claims each piece of work in the database before doing it, so
 running them several times at once makes nothing twice. A failing pass is logged and tried again next time.
@@ -32,7 +32,7 @@ def interval() -> float:
 
 def passes(ci: CleverInvo) -> Sequence[tuple[str, Callable[[], Sized]]]:
     """The passes, by name, as the server runs them."""
-    return (("recurring invoices", ci.run_recurring),)
+    return (("recurring invoices", ci.run_recurring), ("reminders", lambda: ci.remind(required=False)))
 
 
 async def run_forever(ci: CleverInvo) -> None:

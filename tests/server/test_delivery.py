@@ -1,6 +1,8 @@
 """Sending invoices by e-mail through a real ``cleverinvo serve`` to a real SMTP server on loopback."""
 
+import datetime as dt
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +29,7 @@ def mailing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, 
         "CLEVERINVO_SMTP_URL": "",
         "CLEVERINVO_CONFIG": str(tmp / "config.toml"),
         "CLEVERINVO_PUBLIC_URL": "https://invoices.orsted.example/",
+        "CLEVERINVO_PASS_SECONDS": "1",
     }
     started = start_server(tmp, env=env)
     try:
@@ -49,14 +52,15 @@ def seller(mailing, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
         yield http
 
 
-def _set_seller(server: Server, http: httpx.Client) -> None:
-    """The seller's name and address, through the library (the account endpoint is another area's)."""
+def _set_seller(server: Server, http: httpx.Client, **more: object) -> None:
+    """The seller's name and address (and ``more`` settings), through the library."""
     import cleverinvo.core
 
     ci = cleverinvo.core.open(server.db)
     try:
         identity = ci.verify_key(http.headers["Authorization"].split()[1])
-        ci.books_for(identity).settings.update({"sellerName": "Ørsted Design", "sellerEmail": "billing@orsted.example"})
+        settings = {"sellerName": "Ørsted Design", "sellerEmail": "billing@orsted.example", **more}
+        ci.books_for(identity).settings.update(settings)
     finally:
         ci.close()
 
@@ -127,3 +131,22 @@ def test_no_mail_server_down_or_without_starttls(mailing, seller) -> None:
         assert response.status_code == status and reason in response.json()["error"]
         assert seller.get(f"/api/v1/invoices/{draft['id']}").json()["data"] == draft
     assert not smtp.received
+
+
+def test_serve_sends_due_reminders_by_itself(mailing, seller) -> None:
+    server, smtp, _ = mailing
+    _set_seller(server, seller, reminderDays=[1, 30])
+    today = dt.date.today()
+    past = {"issueDate": str(today - dt.timedelta(days=20)), "dueDate": str(today - dt.timedelta(days=2))}
+    invoice = make_invoice(seller, make_client(seller)["id"], invoiceNumber="LATE-1", **past)
+    assert seller.post(f"/api/v1/invoices/{invoice['id']}/send", json={"viaEmail": True}).status_code == 200
+    deadline = time.monotonic() + 20
+    while len(smtp.received) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)  # passes go on every second: nothing more may come
+    assert [got.message["Subject"] for got in smtp.received] == [
+        "Invoice LATE-1 from Ørsted Design",
+        "Reminder: invoice LATE-1 is due",
+    ]
+    history = seller.get(f"/api/v1/invoices/{invoice['id']}/events").json()["data"]
+    assert [(e["detail"]["days"], e["actor"]) for e in history if e["type"] == "reminder_sent"] == [(1, "system")]

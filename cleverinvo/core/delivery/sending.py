@@ -188,6 +188,15 @@ class Delivery:
             self.invoices.record_event(invoice.id, EventType.EMAILED, **sent)
         return self.invoices.get(invoice.id)
 
+    def recipients(self, invoice: Invoice) -> list[str]:
+        """Who a reminder goes to: whoever the invoice was last e-mailed to, else the client's address."""
+        emailed = [event for event in self.invoices.events(invoice.id) if event.type is EventType.EMAILED]
+        if emailed and emailed[-1].detail.get("to"):
+            return list(emailed[-1].detail["to"])
+        if invoice.client.email:
+            return [invoice.client.email]
+        raise ValidationError(f"No e-mail address: the client {invoice.client.name} has none", "to")
+
     @staticmethod
     def _lock(invoice_id: str) -> None:
         """Inside a transaction: take the invoice's row lock (a no-op UPDATE), so two sends of one invoice queue."""
