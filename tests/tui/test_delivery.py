@@ -97,10 +97,16 @@ async def test_mail_settings_save_the_url_test_and_edit_the_wording(app, books, 
         await settle(pilot)
         assert "Invalid SMTP URL" in text_of(screen.query_one("#field-smtpUrl .field-error"))
         screen.query_one("#input-smtpUrl", Input).value = smtp_env.url
+        screen.query_one("#input-reminderDays", Input).value = "3, two"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "whole numbers of days" in text_of(screen.query_one("#field-reminderDays .field-error"))
+        screen.query_one("#input-reminderDays", Input).value = "14, 3"
         screen.query_one("#input-subject", Input).value = "{number}: your invoice"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "E-mail settings saved" in notifications(app)
+        assert books.settings.get().reminder_days == (3, 14)
         assert config.saved_smtp_url() == smtp_env.url
         assert stat.S_IMODE(os.stat(config.config_path()).st_mode) == 0o600
         assert books.delivery.templates.get("en", "invoice").subject == "{number}: your invoice"

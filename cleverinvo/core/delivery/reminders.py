@@ -21,7 +21,7 @@ from cleverinvo.core.billing.invoices import Invoices, status_sql
 from cleverinvo.core.delivery.config import MailConfig
 from cleverinvo.core.delivery.messages import Kind
 from cleverinvo.core.delivery.sending import Delivery, configured, sender_of
-from cleverinvo.core.errors import CleverInvoError
+from cleverinvo.core.errors import CleverInvoError, ValidationError
 from cleverinvo.core.records import EventType, Status
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
@@ -40,6 +40,16 @@ class Reminded:
     days: int
     to: tuple[str, ...]
     error: str | None = None
+
+
+def read_days(typed: str) -> list[int]:
+    """Reminder days as a person types them (``3, 14, 30``) for the ``reminderDays`` setting, which checks them."""
+    parts = typed.replace(",", " ").split()
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise ValidationError(
+            "Invalid field: reminderDays must be whole numbers of days, e.g. 3, 14, 30", "reminderDays"
+        )
+    return [int(part) for part in parts]
 
 
 def due_offsets(due_date: dt.date, days: Iterable[int], today: dt.date) -> list[int]:

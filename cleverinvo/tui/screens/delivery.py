@@ -13,9 +13,10 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from cleverinvo.core.delivery.config import MailSettings, mail_settings, save_smtp_url
 from cleverinvo.core.delivery.messages import PLACEHOLDERS, Kind, MailTemplate
+from cleverinvo.core.delivery.reminders import read_days
 from cleverinvo.core.delivery.sending import Draft
 from cleverinvo.core.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
-from cleverinvo.core.records import Invoice
+from cleverinvo.core.records import Account, Invoice
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import FormDialog
 from cleverinvo.tui.widgets.form import FormField, show_refusal
@@ -148,6 +149,7 @@ class MailSettingsScreen(CoreScreen[None]):
             yield Static("Mail server (saved in your config.toml, readable by you alone)", classes="section-title")
             yield FormField("SMTP URL", "smtpUrl", placeholder="smtp://user:password@host:587")
             yield Static("", id="smtp-note", classes="hint")
+            yield FormField("Reminder days", "reminderDays", placeholder="days after the due date, e.g. 3, 14, 30")
             yield Static("Wording of the e-mails", classes="section-title")
             yield Static(f"Placeholders: {PLACES}", classes="hint")
             with Horizontal(classes="field-row", id="wording-choice"):
@@ -174,6 +176,7 @@ class MailSettingsScreen(CoreScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#input-smtpUrl").focus()
         self.run_core(mail_settings, self.show_server, busy=self.query_one("#mail-settings"))
+        self.run_core(self.books.settings.get, self.show_reminders)
         self.load_wording()
 
     def show_server(self, settings: MailSettings) -> None:
@@ -185,6 +188,9 @@ class MailSettingsScreen(CoreScreen[None]):
         else:
             note = "No mail server yet: invoices cannot be e-mailed."
         self.query_one("#smtp-note", Static).update(note)
+
+    def show_reminders(self, account: Account) -> None:
+        self.query_one("#input-reminderDays", Input).value = ", ".join(str(day) for day in account.reminder_days)
 
     def wording_choice(self) -> tuple[str, str]:
         language = self.query_one("#wording-language", Select).value
@@ -208,10 +214,13 @@ class MailSettingsScreen(CoreScreen[None]):
         url = self.query_one("#input-smtpUrl", Input).value
         subject = self.query_one("#input-subject", Input).value
         body = self.query_one("#input-body", TextArea).text
-        templates, loaded = self.books.delivery.templates, self.loaded
+        days = self.query_one("#input-reminderDays", Input).value
+        templates, loaded, settings = self.books.delivery.templates, self.loaded, self.books.settings
 
         def save() -> MailSettings:
+            reminder_days = read_days(days)  # refused before anything is saved
             save_smtp_url(url)
+            settings.update({"reminderDays": reminder_days})
             if loaded is not None and (subject, body) != (loaded.subject, loaded.body):
                 templates.set(loaded.language, loaded.kind, {"subject": subject, "body": body})
             return mail_settings()
