@@ -11,8 +11,8 @@ from textual.screen import Screen
 import cleverinvo.core
 from cleverinvo.core import Books, CleverInvo
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT
-from cleverinvo.core.i18n.numbers import DEFAULT_LANGUAGE
-from cleverinvo.core.records import Client, Invoice
+from cleverinvo.core.i18n.locales import DocumentLocale, document_locale
+from cleverinvo.core.records import Account, Client, Invoice
 from cleverinvo.tui.commands import CleverInvoCommands
 from cleverinvo.tui.screens.clients import ClientFormScreen, ClientsScreen
 from cleverinvo.tui.screens.dashboard import DashboardScreen
@@ -41,13 +41,28 @@ class CleverInvoApp(App[None]):
         Binding("f1", "help", "Help", show=False, id="help-f1"),
         Binding("ctrl+t", "toggle_theme", "Dark/light theme", show=False, id="theme"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="quit"),
+        # Focus moves are handled by the app as each key arrives, before any later key is handed to a field:
+        # otherwise a burst such as "abc<Tab>def" typed by a fast typist or a paste puts "def" in the field
+        # that had the focus before the Tab.
+        Binding("tab", "app.focus_next", show=False, priority=True, id="next-field"),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="previous-field"),
     ]
 
     def __init__(self, ci: CleverInvo, account: str = DEFAULT_ACCOUNT) -> None:
         super().__init__()
         self.ci = ci
         self.books: Books = ci.books(account, actor="tui")
-        self.language = DEFAULT_LANGUAGE  # how numbers are typed and shown: the account's language
+        self.use_account(self.books.settings.get())
+
+    def use_account(self, account: Account) -> None:
+        """Follow the account's settings: numbers are shown and read in its language."""
+        self.words: DocumentLocale = document_locale(account.language.value, account.seller.country)
+        self.has_seller = bool(account.seller.name)
+
+    @property
+    def language(self) -> str:
+        """The locale numbers are typed in, the one they are shown in (``de``, ``de_AT``)."""
+        return self.words.tag
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen()
@@ -85,7 +100,11 @@ class CleverInvoApp(App[None]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def action_new_invoice(self) -> None:
-        self.push_screen(InvoiceEditorScreen(), self.show_saved)
+        """A new invoice; on the first run, the seller profile comes first (no invoice without a seller name)."""
+        if self.has_seller:
+            self.push_screen(InvoiceEditorScreen(), self.show_saved)
+        else:
+            self.push_screen(SettingsScreen(first_run=True), lambda named: self.action_new_invoice() if named else None)
 
     def show_saved(self, invoice: Invoice | None) -> None:
         if invoice is not None:

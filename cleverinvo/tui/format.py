@@ -1,12 +1,15 @@
-"""How the TUI shows the core's values: money per currency, statuses in colour, dates and rates."""
+"""How the TUI shows the core's values: money, prices, quantities and rates in the account's language (through the
+core's ``DocumentLocale``, as on the PDF), statuses in colour, dates as they are typed (``YYYY-MM-DD``)."""
 
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from rich.text import Text
 
-from cleverinvo.core.money import Currency, currency, format_money, format_quantity
+from cleverinvo.core.i18n.locales import DocumentLocale
+from cleverinvo.core.money import currency
 from cleverinvo.core.records import Status
 
 STATUS_STYLES: dict[Status, str] = {
@@ -29,23 +32,26 @@ STATUS_LABELS: dict[Status, str] = {
 
 def status_text(status: Status) -> Text:
     """The status as a coloured label, e.g. ``Partly paid`` in orange."""
-    return Text(STATUS_LABELS[status], style=STATUS_STYLES[status])
+    return Text(STATUS_LABELS.get(status, status.value.title()), style=STATUS_STYLES.get(status, ""))
 
 
-def money(value: Decimal, cur: Currency) -> str:
-    return format_money(value, cur)
-
-
-def amounts(per_code: Mapping[str, Decimal], separator: str = "\n") -> str:
+def amounts(per_code: Mapping[str, Decimal], words: DocumentLocale, separator: str = "\n") -> str:
     """One amount per currency (by default one a line), e.g. ``$1,250.00``; a dash when there is nothing."""
     if not per_code:
         return "—"
-    return separator.join(format_money(value, currency(code)) for code, value in sorted(per_code.items()))
+    return separator.join(words.money(value, currency(code)) for code, value in sorted(per_code.items()))
 
 
-def rate(value: Decimal) -> str:
-    """A percentage as typed: ``10%``, ``7.5%``."""
-    return f"{format_quantity(value)}%"
+def rate(value: Decimal, words: DocumentLocale) -> str:
+    """A percentage as typed: ``10%``, ``7,5 %``."""
+    return words.percent(value)
+
+
+def typed(value: Decimal, words: DocumentLocale) -> str:
+    """A number as a person would type it back in the account's language, every place kept: ``3960.16``,
+    ``3960,16``, ``40``."""
+    places = max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+    return format_decimal(value, format=f"0.{'0' * places}" if places else "0", locale=words.locale)
 
 
 def day(value: dt.date | None) -> str:
@@ -54,8 +60,3 @@ def day(value: dt.date | None) -> str:
 
 def moment(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-def plain_number(value: Decimal) -> str:
-    """A Decimal as a person would type it back: ``40``, ``125.00``."""
-    return format(value, "f")

@@ -61,8 +61,9 @@ async def test_help_lists_the_keys_of_the_screen_and_of_the_app(app):
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(text_of(s) for s in app.screen.query("#help Static"))
-        for words in ("Status", "Client", "Search", "Next", "Dashboard", "Settings", "Dark/light theme"):
+        for words in ("Status", "Client", "Search", "Dashboard", "Settings", "Dark/light theme"):
             assert words in shown
+        assert "Next page" not in shown and "Invoices)" not in shown  # one page only; no class names
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, InvoicesScreen)
@@ -180,11 +181,14 @@ async def test_duplicate_then_delete_the_copy(app, books, client):
         await pilot.press("delete")  # only drafts can be deleted
         await settle(pilot)
         assert books.invoices.get(made.id)
-        await pilot.press("u")
+        await pilot.press("u")  # the copy opens in the editor, unsaved
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceEditorScreen) and books.invoices.list().total == 1
+        await pilot.press("ctrl+s")
         await settle(pilot)
         copy_id = app.screen.invoice_id
-        assert copy_id != made.id and books.invoices.get(copy_id).status == Status.DRAFT
-        assert "Duplicated as INV-0002" in notifications(app)
+        copy = books.invoices.get(copy_id)
+        assert copy_id != made.id and (copy.status, copy.number, copy.total) == (Status.DRAFT, "INV-0002", made.total)
         await pilot.press("delete")
         await settle(pilot)
         await pilot.press("y")
@@ -219,7 +223,7 @@ async def test_a_client_is_required_beside_the_client_field(app, client):
         await pilot.press("ctrl+s")
         await settle(pilot)
         box = app.screen.query_one("#field-clientId")
-        assert box.has_class("-invalid") and "clientId" in text_of(box.query_one(".field-error"))
+        assert box.has_class("-invalid") and text_of(box.query_one(".field-error")) == "Client is required"
 
 
 async def test_export_the_pdf_and_find_it_on_disk(app, books, client, tmp_path: Path):
@@ -235,13 +239,6 @@ async def test_export_the_pdf_and_find_it_on_disk(app, books, client, tmp_path: 
         written = tmp_path / "INV-0001.pdf"
         assert written.read_bytes().startswith(b"%PDF")
         assert f"Saved {written}" in notifications(app)
-
-        await pilot.press("x")
-        await settle(pilot)
-        app.screen.query_one("#field-path").value = str(tmp_path / "missing" / "x.pdf")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert any("No such file or directory" in n for n in notifications(app))
 
 
 async def test_a_new_invoice_from_a_clients_invoices_is_written_to_that_client(app, books, client):
@@ -296,11 +293,11 @@ async def test_settings_refuse_beside_the_field_then_save(app, books):
         await settle(pilot)
         width = screen.query_one("#field-numberWidth")
         assert width.has_class("-invalid")
-        assert "numberWidth must be a number" in text_of(width.query_one(".field-error"))
+        assert text_of(width.query_one(".field-error")).startswith("Width must be a number as English writes it")
         width.value = "13"  # a number, but the core allows a width of at most 12
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "numberWidth must be at most 12" in text_of(width.query_one(".field-error"))
+        assert text_of(width.query_one(".field-error")) == "Width must be at most 12"
         assert books.settings.get().number_prefix == "INV-"  # nothing saved yet
         width.value = "3"
         await pilot.press("ctrl+s")

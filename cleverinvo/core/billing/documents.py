@@ -11,12 +11,14 @@ was issued, so every rendering of one version of it is the same document, byte f
 import logging
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import peewee as pw
 
-from cleverinvo.core import clock
+from cleverinvo.core import accounts, clock
 from cleverinvo.core.accounts import Settings
 from cleverinvo.core.billing import issuing
+from cleverinvo.core.billing.export import target_file, write_file
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.billing.quotes import Quotes
 from cleverinvo.core.errors import NotFound
@@ -55,6 +57,16 @@ class Documents:
         self.invoices = Invoices(account_id)
         self.quotes = Quotes(account_id)
         self.settings = Settings(account_id)
+
+    def export(self, invoice_id: str, chosen: str, *, overwrite: bool = False) -> Path:
+        """Write the invoice's PDF to the file ``chosen`` (a folder keeps ``<invoiceNumber>.pdf``) and return it.
+
+        Refused without a seller name (``ProfileIncomplete``): a PDF never leaves without saying who issues it.
+        ``FileExists`` when the file is there and ``overwrite`` is not given; ``CannotWrite`` says why in words.
+        """
+        accounts.require_seller(accounts.row(self.account_id), "export an invoice")
+        pdf = self.pdf(invoice_id)
+        return write_file(target_file(chosen, pdf.filename), pdf.data, overwrite=overwrite)
 
     def pdf(self, invoice_id: str) -> InvoicePdf:
         """The PDF of the invoice as it is now: the stored one if current, else rendered now and stored.

@@ -7,12 +7,14 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from cleverinvo.core.records import Client, Page
-from cleverinvo.tui.screens.base import CoreScreen
+from cleverinvo.tui.screens.dialogs import GuardedForm
 from cleverinvo.tui.screens.listing import ListScreen
+from cleverinvo.tui.widgets.footer import KeysFooter
 from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
+from cleverinvo.tui.widgets.tables import Col
 
 CLIENT_FIELDS = (
     ("Name", "name"),
@@ -29,9 +31,15 @@ class ClientsScreen(ListScreen[Client]):
         Binding("n", "new", "New", id="new-client"),
         Binding("e", "edit", "Edit", id="edit-client"),
         Binding("a", "archive", "Archive", id="archive-client"),
-        Binding("v", "toggle_archived", "Archived", id="show-archived"),
+        Binding("a", "restore", "Restore", id="restore-client"),
+        Binding("v", "toggle_archived", "Show archived", id="show-archived"),
     ]
-    COLUMNS = (("Name", 22), ("E-mail", 24), ("Phone", 14), ("", 8))
+    COLUMNS = (
+        Col("Name", gives_way=3, minimum=12, grows=True),
+        Col("E-mail", gives_way=2, minimum=12),
+        Col("Phone", gives_way=1, minimum=10),
+        Col("", gives_way=4, minimum=8),
+    )
     SEARCH_HINT = "Search by name or e-mail"
 
     def __init__(self) -> None:
@@ -54,8 +62,13 @@ class ClientsScreen(ListScreen[Client]):
         self.shell.open_client(item)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "archive"):
-            return self.selected is not None or None
+        selected = self.selected
+        if action == "edit":
+            return selected is not None or None
+        if action == "archive":  # "a" archives an active client and restores an archived one, labelled so
+            return None if selected is None else selected.is_active
+        if action == "restore":
+            return selected is not None and not selected.is_active
         return super().check_action(action, parameters)
 
     def on_data_table_row_highlighted(self) -> None:
@@ -70,11 +83,15 @@ class ClientsScreen(ListScreen[Client]):
 
     def action_archive(self) -> None:
         client = self.selected
-        if client is None:
-            return
-        clients = self.books.clients
-        change = clients.archive if client.is_active else clients.restore
-        self.run_core(lambda: change(client.id), self.changed)
+        if client is not None and client.is_active:
+            clients = self.books.clients
+            self.run_core(lambda: clients.archive(client.id), self.changed)
+
+    def action_restore(self) -> None:
+        client = self.selected
+        if client is not None and not client.is_active:
+            clients = self.books.clients
+            self.run_core(lambda: clients.restore(client.id), self.changed)
 
     def changed(self, client: Client) -> None:
         self.notify(f"{client.name} {'restored' if client.is_active else 'archived'}")
@@ -86,8 +103,9 @@ class ClientsScreen(ListScreen[Client]):
         self.reload()
 
 
-class ClientFormScreen(CoreScreen[Client]):
-    """Create a client, or edit one. Save refuses invalid input with the message beside the field."""
+class ClientFormScreen(GuardedForm[Client]):
+    """Create a client, or edit one. Save refuses invalid input with the message under the field; Escape asks
+    before throwing away what was typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", id="save")]
 
@@ -114,9 +132,10 @@ class ClientFormScreen(CoreScreen[Client]):
         with VerticalScroll(id="form"):
             for label, field in CLIENT_FIELDS:
                 yield FormField(label, field, values.get(field) or "")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.mark_saved()
         self.query_one(FormField).input.focus()
 
     def on_input_submitted(self) -> None:
@@ -134,5 +153,6 @@ class ClientFormScreen(CoreScreen[Client]):
         )
 
     def saved(self, client: Client) -> None:
+        self.mark_saved()
         self.notify(f"Saved {client.name}")
         self.dismiss(client)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
 from cleverinvo.core.delivery.config import MailSettings, mail_settings, save_smtp_url
 from cleverinvo.core.delivery.messages import PLACEHOLDERS, Kind, MailTemplate
@@ -19,6 +19,7 @@ from cleverinvo.core.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
 from cleverinvo.core.records import Account, Invoice
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import FormDialog
+from cleverinvo.tui.widgets.footer import KeysFooter
 from cleverinvo.tui.widgets.form import FormField, show_refusal
 
 
@@ -171,7 +172,7 @@ class MailSettingsScreen(CoreScreen[None]):
                 )
             yield FormField("Subject", "subject")
             yield TextField("Body", "body")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#input-smtpUrl").focus()

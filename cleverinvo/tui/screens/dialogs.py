@@ -10,13 +10,17 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cleverinvo.core import CleverInvoError
+from cleverinvo.core.billing.export import CannotWrite, FileExists
 from cleverinvo.core.i18n.numbers import parse_number
 from cleverinvo.core.records import Client, Invoice, NewApiKey, Page, Payment
-from cleverinvo.tui.format import money, plain_number
-from cleverinvo.tui.screens.base import CoreModal
+from cleverinvo.tui import places
+from cleverinvo.tui.format import typed
+from cleverinvo.tui.screens.base import CoreModal, CoreScreen, ScreenResult
+from cleverinvo.tui.widgets.footer import KeysFooter
 from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
 
 ALL_CLIENTS = "all"
@@ -38,7 +42,7 @@ class ConfirmDialog(CoreModal[bool]):
         with Vertical(classes="dialog"):
             yield Label(self.question)
             yield Label("[b]y[/b] yes   [b]n[/b] no", classes="hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -65,7 +69,7 @@ class ClientPicker(CoreModal["Client | str | None"]):
             yield Label("Choose a client (type to search, Enter to pick)")
             yield Input(placeholder="Name or e-mail", compact=True, id="picker-search")
             yield OptionList(id="picker-options")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.search("")
@@ -108,6 +112,32 @@ class ClientPicker(CoreModal["Client | str | None"]):
             self.dismiss(self.clients[option_id])
 
 
+class GuardedForm(CoreScreen[ScreenResult]):
+    """A form screen that asks before Escape throws away what was typed and not saved."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", id="leave-form")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved_values: dict[str, str] = {}
+
+    def mark_saved(self) -> None:
+        """What the fields hold now is what is saved (after loading or saving)."""
+        self.saved_values = form_values(self.query(FormField))
+
+    def unsaved(self) -> bool:
+        return form_values(self.query(FormField)) != self.saved_values
+
+    def action_leave(self) -> None:
+        if not self.unsaved():
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmDialog("Discard the changes you have not saved?"),
+            lambda yes: self.dismiss(None) if yes else None,
+        )
+
+
 class FormDialog(CoreModal[Any]):
     """A small form in a dialog: Enter or Ctrl+S submits it, Escape cancels."""
 
@@ -129,7 +159,7 @@ class FormDialog(CoreModal[Any]):
             if self.explain():
                 yield Static(self.explain(), classes="hint")
             yield from self.fields()
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(FormField).input.focus()
@@ -161,11 +191,11 @@ class PaymentDialog(FormDialog):
         self.invoice = invoice
 
     def explain(self) -> str:
-        return f"{self.invoice.number}: {money(self.invoice.amount_due, self.invoice.currency)} due"
+        return f"{self.invoice.number}: {self.shell.words.money(self.invoice.amount_due, self.invoice.currency)} due"
 
     def fields(self) -> list[FormField]:
         return [
-            FormField("Amount", "amount", plain_number(self.invoice.amount_due)),
+            FormField("Amount", "amount", typed(self.invoice.amount_due, self.shell.words)),
             FormField("Date", "date", placeholder="today (YYYY-MM-DD)"),
             FormField("Method", "method", placeholder="bank transfer, card…"),
             FormField("Note", "note"),
@@ -192,34 +222,51 @@ def default_export_folder() -> Path:
 
 
 class ExportDialog(FormDialog):
-    """Export an invoice's PDF to a file; dismisses with the path written."""
+    """Export an invoice's PDF to a file, asking before replacing one; dismisses with the path written.
+
+    The folder proposed is the one this account exported to last.
+    """
 
     TITLE_TEXT = "Export PDF"
 
-    def __init__(self, invoice: Invoice, folder: Path | None = None) -> None:
+    def __init__(self, invoice: Invoice) -> None:
         super().__init__()
         self.invoice = invoice
-        self.folder = folder or default_export_folder()
 
     def explain(self) -> str:
-        return "The file to write (a folder keeps the invoice's file name):"
+        return "The file to write (a path ending in / is a folder, made if missing):"
 
     def fields(self) -> list[FormField]:
-        return [FormField("Save as", "path", str(self.folder / f"{self.invoice.number}.pdf"))]
+        folder = places.last_export_folder(self.books.account_name) or default_export_folder()
+        return [FormField("Save as", "path", str(folder / f"{self.invoice.number}.pdf"))]
 
-    def action_submit(self) -> None:
+    def action_submit(self, overwrite: bool = False) -> None:
         documents = self.books.documents
         invoice_id = self.invoice.id
+        chosen = form_values(self.query(FormField))["path"].strip() or f"{default_export_folder()}/"
+        self.run_core(
+            lambda: documents.export(invoice_id, chosen, overwrite=overwrite),
+            self.written,
+            failed=self.refused,
+            busy=self.query_one("#form-dialog"),
+        )
 
-        def export(values: dict[str, str]) -> Path:
-            pdf = documents.pdf(invoice_id)
-            target = Path(values["path"].strip() or self.folder).expanduser()
-            if target.is_dir():
-                target = target / pdf.filename
-            target.write_bytes(pdf.data)
-            return target
+    def written(self, path: Path) -> None:
+        places.remember_export_folder(self.books.account_name, path.parent)
+        self.dismiss(path)
 
-        self.submit(export)
+    def refused(self, error: CleverInvoError) -> None:
+        if isinstance(error, FileExists):
+            self.app.push_screen(
+                ConfirmDialog(f"{error.path} already exists. Replace it?"),
+                lambda yes: self.action_submit(overwrite=True) if yes else None,
+            )
+        elif isinstance(error, CannotWrite):
+            box = self.query_one("#field-path", FormField)
+            box.show_error(error.message)
+            box.focus_control()
+        else:
+            show_refusal(self, error)
 
 
 class KeyLabelDialog(FormDialog):
@@ -256,7 +303,7 @@ class KeyCreatedDialog(CoreModal[None]):
             with Horizontal(classes="key-row"):
                 yield Static(self.created.key, id="new-key")
             yield Label("[b]c[/b] copy to clipboard   [b]Enter[/b] done", classes="hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.created.key)

@@ -10,22 +10,36 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Header, Static
 
+from cleverinvo.core import CleverInvoError, ProfileIncomplete
 from cleverinvo.core.delivery.links import view_url
-from cleverinvo.core.money import format_quantity
 from cleverinvo.core.records import Invoice, Payment, Status
-from cleverinvo.tui.format import day, moment, money, rate, status_text
+from cleverinvo.tui.format import day, moment, rate, status_text
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.delivery import EmailDialog
 from cleverinvo.tui.screens.dialogs import ConfirmDialog, ExportDialog, PaymentDialog
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
-from cleverinvo.tui.widgets.tables import add_columns
+from cleverinvo.tui.screens.settings import SettingsScreen
+from cleverinvo.tui.widgets.footer import KeysFooter
+from cleverinvo.tui.widgets.tables import Col, FittedTable
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
-LINE_COLUMNS = (("Description", 30), ("Qty", 6), ("Unit price", 12), ("Tax", 6), ("Amount", 14))
-PAYMENT_COLUMNS = (("Paid on", 10), ("Amount", 12), ("Method", 10))
+LINE_COLUMNS = (
+    Col("Description", gives_way=1, minimum=12, grows=True),
+    Col("Qty", right=True),
+    Col("Unit price", right=True),
+    Col("Disc", right=True, gives_way=2, minimum=4),
+    Col("Tax", right=True, gives_way=3, minimum=3),
+    Col("Amount", right=True),
+)
+PAYMENT_COLUMNS = (
+    Col("Paid on"),
+    Col("Amount", right=True),
+    Col("Method", gives_way=2, minimum=10),
+    Col("Note", gives_way=1, minimum=8, grows=True),
+)
 # Actions and the core's rule of the statuses that allow them (the TUI deletes drafts only, as it edits them).
 ALLOWED: dict[str, Callable[[Status], bool]] = {
     "edit": lambda status: status.editable,
@@ -57,16 +71,14 @@ class InvoiceDetailScreen(CoreScreen[None]):
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-title", classes="screen-title")
             yield Static("", id="detail-facts")
-            yield DataTable(cursor_type="row", id="detail-lines")
-            with Horizontal(id="detail-money"):
-                yield DataTable(cursor_type="none", id="detail-payments")
-                yield TotalsPanel(id="detail-totals")
+            yield FittedTable(LINE_COLUMNS, cursor_type="row", id="detail-lines")
+            yield TotalsPanel(id="detail-totals")
+            yield Static("Payments", id="payments-title", classes="section-title")
+            yield FittedTable(PAYMENT_COLUMNS, cursor_type="none", id="detail-payments")
             yield Static("", id="detail-notes")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
-        add_columns(self.query_one("#detail-lines", DataTable), LINE_COLUMNS)
-        add_columns(self.query_one("#detail-payments", DataTable), PAYMENT_COLUMNS)
         self.query_one("#detail-lines").focus()
 
     def on_screen_resume(self) -> None:
@@ -95,19 +107,26 @@ class InvoiceDetailScreen(CoreScreen[None]):
             seen = f"viewed {moment(invoice.viewed_at)}" if invoice.viewed_at else "not viewed"
             facts.append(f"Link {view_url(invoice.view_token)} · {seen}")
         self.query_one("#detail-facts", Static).update("\n".join(facts))
-        lines: DataTable[Any] = self.query_one("#detail-lines", DataTable)
-        lines.clear()
-        for li in invoice.line_items:
-            lines.add_row(
-                li.description,
-                Text(format_quantity(li.quantity), justify="right"),
-                Text(money(li.unit_price, cur), justify="right"),
-                Text(rate(li.tax_rate), justify="right"),
-                Text(money(li.amount, cur), justify="right"),
-            )
+        words = self.shell.words
+        self.query_one("#detail-lines", FittedTable).show_rows(
+            [
+                (
+                    str(index),
+                    (
+                        li.description,
+                        Text(words.quantity(li.quantity), justify="right"),
+                        Text(words.price(li.unit_price, cur), justify="right"),
+                        Text(rate(li.discount_rate, words) if li.discount_rate else "", justify="right"),
+                        Text(rate(li.tax_rate, words), justify="right"),
+                        Text(words.money(li.amount, cur), justify="right"),
+                    ),
+                )
+                for index, li in enumerate(invoice.line_items)
+            ]
+        )
         self.show_payments(invoice)
         extra = [("Paid", invoice.amount_paid), ("Due", invoice.amount_due)] if invoice.status != Status.DRAFT else []
-        self.query_one(TotalsPanel).show(invoice, cur, extra)
+        self.query_one(TotalsPanel).show(invoice, cur, words, extra)
         texts = (("Notes", invoice.notes), ("Terms", invoice.terms))
         notes = [f"[b]{label}[/b] {text}" for label, text in texts if text]
         self.query_one("#detail-notes", Static).update("\n".join(notes))
@@ -119,12 +138,23 @@ class InvoiceDetailScreen(CoreScreen[None]):
         self.run_core(lambda: documents.refresh(invoice_id), lambda _: None, group="pdf")
 
     def show_payments(self, invoice: Invoice) -> None:
-        table: DataTable[Any] = self.query_one("#detail-payments", DataTable)
-        table.clear()
-        for payment in invoice.payments:
-            table.add_row(
-                day(payment.date), Text(money(payment.amount, invoice.currency), justify="right"), payment.method or ""
+        """The payments received, each with its method and note in full; nothing at all before the first."""
+        words = self.shell.words
+        rows = [
+            (
+                payment.id,
+                (
+                    day(payment.date),
+                    Text(words.money(payment.amount, invoice.currency), justify="right"),
+                    payment.method or "",
+                    payment.note or "",
+                ),
             )
+            for payment in invoice.payments
+        ]
+        self.query_one("#detail-payments", FittedTable).show_rows(rows)
+        self.query_one("#detail-payments").display = bool(rows)
+        self.query_one("#payments-title").display = bool(rows)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ALLOWED:
@@ -143,7 +173,15 @@ class InvoiceDetailScreen(CoreScreen[None]):
 
     def action_mark_sent(self) -> None:
         invoices = self.books.invoices
-        self.run_core(lambda: invoices.mark_sent(self.invoice_id), self.changed("Marked as sent"))
+        self.run_core(lambda: invoices.mark_sent(self.invoice_id), self.changed("Marked as sent"), failed=self.refused)
+
+    def refused(self, error: CleverInvoError) -> None:
+        """A refusal; a missing seller profile opens the settings to fill it in."""
+        if isinstance(error, ProfileIncomplete):
+            self.notify("Fill in your seller profile first: your name is printed on every invoice.", severity="error")
+            self.app.push_screen(SettingsScreen(first_run=True))
+        else:
+            self.notify(error.message, severity="error")
 
     def action_email(self) -> None:
         if self.invoice is not None:
@@ -170,23 +208,33 @@ class InvoiceDetailScreen(CoreScreen[None]):
     def paid(self, payment: Payment | None) -> None:
         """The dialog closed after the payment was recorded; coming back to this screen reloads it."""
         if payment is not None and self.invoice is not None:
-            self.notify(f"Recorded {money(payment.amount, self.invoice.currency)}")
+            self.notify(f"Recorded {self.shell.words.money(payment.amount, self.invoice.currency)}")
 
     def action_export(self) -> None:
-        if self.invoice is not None:
-            self.app.push_screen(ExportDialog(self.invoice), self.exported)
+        if self.invoice is None:
+            return
+        if not self.shell.has_seller:
+            self.refused(ProfileIncomplete("no seller name"))
+            return
+        self.app.push_screen(ExportDialog(self.invoice), self.exported)
 
     def exported(self, path: Path | None) -> None:
         if path is not None:
             self.notify(f"Saved {path}", title="PDF exported")
 
     def action_duplicate(self) -> None:
-        invoices = self.books.invoices
-        self.run_core(lambda: invoices.duplicate(self.invoice_id), self.duplicated)
+        """A copy opens in the editor unsaved: it takes a number only when it is saved."""
+        if self.invoice is not None:
+            invoices = self.books.invoices
+            source = self.invoice
+            self.run_core(lambda: invoices.copy_of(source.id), lambda body: self.edit_copy(source, body))
 
-    def duplicated(self, copy: Invoice) -> None:
-        self.notify(f"Duplicated as {copy.number}")
-        self.app.switch_screen(InvoiceDetailScreen(copy.id))
+    def edit_copy(self, source: Invoice, body: dict[str, Any]) -> None:
+        self.app.push_screen(InvoiceEditorScreen(copy=(source, body)), self.copy_saved)
+
+    def copy_saved(self, copy: Invoice | None) -> None:
+        if copy is not None:
+            self.app.switch_screen(InvoiceDetailScreen(copy.id))
 
     def action_delete(self) -> None:
         if self.invoice is not None:

@@ -7,33 +7,57 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from cleverinvo.core import CleverInvoError, ValidationError
 from cleverinvo.core.billing.invoices import preview_totals
-from cleverinvo.core.money import currency, format_quantity
-from cleverinvo.core.records import Account, Client, Invoice
-from cleverinvo.tui.format import money, plain_number
+from cleverinvo.core.i18n.locales import DocumentLocale
+from cleverinvo.core.money import currency
+from cleverinvo.core.records import Account, Client, ClientRef, Invoice
+from cleverinvo.tui.format import typed
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import ClientPicker, ConfirmDialog
-from cleverinvo.tui.widgets.form import ChoiceField, FormField, form_values, show_refusal
-from cleverinvo.tui.widgets.lines import LineGrid, LineRow
+from cleverinvo.tui.widgets.footer import KeysFooter
+from cleverinvo.tui.widgets.form import ChoiceField, FormField, for_people, form_values, show_refusal
+from cleverinvo.tui.widgets.lines import LINE_LABELS, NUMBER_FIELDS, LineGrid, LineRow
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
 NO_CLIENT = "Choose… (Ctrl+L)"
+# Fields of a copy the editor has no input for; they are saved with the copy as they were.
+COPIED_AS_THEY_ARE = ("language", "buyerReference", "taxExemptionReason")
 
 
-def line_values(invoice: Invoice) -> list[dict[str, str]]:
+def line_values(lines: list[dict[str, Any]], words: DocumentLocale) -> list[dict[str, str]]:
+    """Lines as the core gives them (``lineItems`` of a body), as a person types them in the account's language."""
     return [
         {
-            "description": li.description,
-            "quantity": format_quantity(li.quantity),
-            "unitPrice": plain_number(li.unit_price),
-            "taxRate": format_quantity(li.tax_rate) if li.tax_rate else "",
-            "discountRate": format_quantity(li.discount_rate) if li.discount_rate else "",
+            "description": line["description"],
+            **{key: typed(line[key], words) for key in NUMBER_FIELDS if line.get(key)},
         }
-        for li in invoice.line_items
+        for line in lines
     ]
+
+
+def invoice_body_of(invoice: Invoice) -> dict[str, Any]:
+    """The values of a saved invoice that the editor shows."""
+    return {
+        "invoiceNumber": invoice.number,
+        "currency": invoice.currency.code,
+        "issueDate": invoice.issue_date,
+        "dueDate": invoice.due_date,
+        "notes": invoice.notes,
+        "terms": invoice.terms,
+        "lineItems": [
+            {
+                "description": li.description,
+                "quantity": li.quantity,
+                "unitPrice": li.unit_price,
+                "taxRate": li.tax_rate,
+                "discountRate": li.discount_rate,
+            }
+            for li in invoice.line_items
+        ],
+    }
 
 
 class InvoiceEditorScreen(CoreScreen[Invoice | None]):
@@ -49,34 +73,50 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         Binding("escape", "cancel", "Back", id="cancel-editor"),
     ]
 
-    def __init__(self, invoice: Invoice | None = None, client: Client | None = None) -> None:
+    def __init__(
+        self,
+        invoice: Invoice | None = None,
+        client: Client | None = None,
+        copy: tuple[Invoice, dict[str, Any]] | None = None,
+    ) -> None:
+        """Edit ``invoice``; or write a new one, to ``client`` if given, or as a ``copy`` of an invoice (the
+        source and the core's ``copy_of`` body), unsaved until Ctrl+S."""
         super().__init__()
         self.invoice = invoice
-        self.client = client
-        self.default_currency = invoice.currency.code if invoice else ""
-        self.changed = False  # something was typed or chosen since the editor opened
+        self.client: Client | ClientRef | None = copy[0].client if copy else client
+        self.start: dict[str, Any] = copy[1] if copy else invoice_body_of(invoice) if invoice else {}
+        self.copied_from = copy[0].number if copy else None
+        self.default_currency = self.start.get("currency", "")
+        self.changed = copy is not None  # something was typed or chosen since the editor opened (a copy is new)
+
+    def title_text(self) -> str:
+        if self.invoice is not None:
+            return f"Edit {self.invoice.number}"
+        if self.copied_from is not None:
+            return f"Copy of {self.copied_from} (not saved: it gets a number when saved)"
+        return "New invoice"
 
     def compose(self) -> ComposeResult:
-        invoice = self.invoice
+        start = self.start
         yield Header()
-        yield Static(f"Edit {invoice.number}" if invoice else "New invoice", classes="screen-title")
+        yield Static(self.title_text(), classes="screen-title")
         with VerticalScroll(id="editor"):
             with Horizontal(classes="head-row"):
-                chosen = invoice.client.name if invoice else self.client.name if self.client else NO_CLIENT
-                yield ChoiceField("Client", "clientId", chosen)
-                yield FormField("Number", "invoiceNumber", invoice.number if invoice else "", "automatic")
+                yield ChoiceField("Client", "clientId", self.client.name if self.client else NO_CLIENT)
+                yield FormField("Number", "invoiceNumber", start.get("invoiceNumber") or "", "automatic")
             with Horizontal(classes="head-row"):
                 yield FormField("Currency", "currency", self.default_currency)
-                yield FormField("Issued", "issueDate", invoice.issue_date.isoformat() if invoice else "", "today")
-                yield FormField("Due", "dueDate", invoice.due_date.isoformat() if invoice else "", "by the terms")
-            yield LineGrid(line_values(invoice) if invoice else [])
+                issued, due = start.get("issueDate"), start.get("dueDate")
+                yield FormField("Issued", "issueDate", issued.isoformat() if issued else "", "today")
+                yield FormField("Due", "dueDate", due.isoformat() if due else "", "by the terms")
+            yield LineGrid(line_values(start.get("lineItems", []), self.shell.words))
             yield TotalsPanel(id="totals")
-            yield FormField("Notes", "notes", (invoice.notes or "") if invoice else "")
-            yield FormField("Terms", "terms", (invoice.terms or "") if invoice else "")
-        yield Footer(compact=True)
+            yield FormField("Notes", "notes", start.get("notes") or "")
+            yield FormField("Terms", "terms", start.get("terms") or "")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
-        if self.invoice is None:
+        if self.invoice is None and self.copied_from is None:
             self.run_core(self.books.settings.get, self.use_settings)
             if self.client is None:
                 self.query_one("#choice-clientId", Button).focus()
@@ -116,19 +156,22 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         rows = self.grid.rows
         priced = [row for row in rows if row.is_priced()]
         code = self.field("currency").value.strip() or self.default_currency
-        language = self.shell.language
+        words = self.shell.words
         for row in rows:
             row.show_amount("")
+        read = [row.read(rows.index(row), self.shell.language) for row in priced]
+        refused = [error for _body, errors in read for error in errors]
         try:
-            bodies = [{**row.body(index, language), "description": "line"} for index, row in enumerate(priced)]
-            totals = preview_totals(code, bodies)
+            if refused:
+                raise refused[0]
+            totals = preview_totals(code, [{**body, "description": "line"} for body, _errors in read])
         except CleverInvoError as error:
-            panel.show_problem(error.message)
+            panel.show_problem(for_people(error, LINE_LABELS) if isinstance(error, ValidationError) else error.message)
             return
         cur = currency(code)
         for row, line in zip(priced, totals.lines, strict=True):
-            row.show_amount(money(line.amount, cur))
-        panel.show(totals, cur)
+            row.show_amount(words.money(line.amount, cur))
+        panel.show(totals, cur, words)
 
     # Lines --------------------------------------------------------------------------------------------------
 
@@ -186,14 +229,23 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
             body["clientId"] = self.client.id
         elif self.invoice is None:
             body["clientId"] = None
-        body["lineItems"] = [row.body(index, self.shell.language) for index, row in enumerate(self.grid.rows)]
+        body["lineItems"] = self.read_lines()
+        body.update({key: self.start[key] for key in COPIED_AS_THEY_ARE if self.start.get(key) is not None})
         return body
+
+    def read_lines(self) -> list[dict[str, Any]]:
+        """The lines as the core reads them; ``NumbersRefused`` with every number typed that cannot be read."""
+        read = [row.read(index, self.shell.language) for index, row in enumerate(self.grid.rows)]
+        refused = [error for _line, errors in read for error in errors]
+        if refused:
+            raise NumbersRefused(refused)
+        return [line for line, _errors in read]
 
     def action_save(self) -> None:
         try:
             body = self.body()
-        except ValidationError as error:
-            self.refused(error)
+        except NumbersRefused as refused:
+            self.show_line_errors(refused.errors)
             return
         invoices = self.books.invoices
         invoice = self.invoice
@@ -208,13 +260,31 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         self.notify(f"Saved {invoice.number}")
         self.dismiss(invoice)
 
+    def show_line_errors(self, errors: list[ValidationError]) -> None:
+        """Every number refused, each under its line in full, as a person reads it."""
+        self.grid.show_error(None)
+        rows = self.grid.rows
+        for index, row in enumerate(rows):
+            row.show_errors([(e.name, for_people(e, LINE_LABELS)) for e in errors if e.line == index])
+        first = next((e.line for e in errors if e.line is not None), None)
+        if first is not None:
+            rows[first].show_errors([(e.name, for_people(e, LINE_LABELS)) for e in errors if e.line == first])
+
     def refused(self, error: CleverInvoError) -> None:
-        """Show the refusal beside its field: a line's field, the lines as a whole, or a header field."""
+        """Show the refusal under its field: a line's field, the lines as a whole, or a header field."""
         self.grid.show_error(None)
         line = error.line if isinstance(error, ValidationError) else None
         if isinstance(error, ValidationError) and line is not None and line < len(self.grid.rows):
-            self.grid.rows[line].show_error(error.name, error.message)
-        elif isinstance(error, ValidationError) and error.field == "lineItems":
-            self.grid.show_error(error.message)
+            self.show_line_errors([error])
+        elif isinstance(error, ValidationError) and error.name == "lineItems":
+            self.grid.show_error(for_people(error))
         else:
             show_refusal(self, error)
+
+
+class NumbersRefused(Exception):
+    """Numbers typed in the lines that could not be read; the core is not asked until they can."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__(f"{len(errors)} numbers refused")
+        self.errors = errors

@@ -36,11 +36,12 @@ class InvoicesScreen(ListScreen[InvoiceSummary]):
         client_id = self.client.id if self.client else None
         if self.client is not None:
             dashboard = self.books.dashboard(client_id)
-            self.balance = f"owes {amounts(dashboard.owed, ', ')}" if dashboard.owed else "owes nothing"
+            owed = amounts(dashboard.owed, self.shell.words, ", ")
+            self.balance = f"owes {owed}" if dashboard.owed else "owes nothing"
         return self.books.invoices.list(page, limit, search, client_id=client_id, status=self.status)
 
     def row(self, item: InvoiceSummary) -> tuple[Any, ...]:
-        return invoice_row(item)
+        return invoice_row(item, self.shell.words)
 
     def key(self, item: InvoiceSummary) -> str:
         return item.id

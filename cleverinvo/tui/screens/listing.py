@@ -10,11 +10,13 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
+from cleverinvo.core import CleverInvoError
 from cleverinvo.core.records import Page
 from cleverinvo.tui.screens.base import CoreScreen
-from cleverinvo.tui.widgets.tables import add_columns, cursor_key
+from cleverinvo.tui.widgets.footer import KeysFooter
+from cleverinvo.tui.widgets.tables import Col, FittedTable, cursor_key
 
 T = TypeVar("T")
 
@@ -25,10 +27,11 @@ class ListScreen(CoreScreen[None], Generic[T]):
         Binding("left_square_bracket", "page(-1)", "Page", key_display="[ ]", id="prev-page"),
         Binding("right_square_bracket", "page(1)", "Next page", show=False, id="next-page"),
         Binding("down", "focus_table", show=False),
+        Binding("escape", "clear_search", "Back", id="clear-search"),
     ]
     AUTO_FOCUS = "#list-table"
     PAGE_SIZE = 50
-    COLUMNS: ClassVar[tuple[tuple[str, int], ...]] = ()
+    COLUMNS: ClassVar[tuple[Col, ...]] = ()
     SEARCH_HINT = "Search"
 
     def __init__(self) -> None:
@@ -41,16 +44,13 @@ class ListScreen(CoreScreen[None], Generic[T]):
         yield Header()
         yield Static("", id="list-title", classes="screen-title")
         yield Input(placeholder=f"{self.SEARCH_HINT}  (/ to search)", compact=True, id="search")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="list-table")
+        yield FittedTable(self.COLUMNS, cursor_type="row", zebra_stripes=True, id="list-table")
         yield Static("", id="page-line")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        add_columns(self.table, self.COLUMNS)
+        yield KeysFooter()
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one("#list-table", DataTable)
+    def table(self) -> FittedTable:
+        return self.query_one("#list-table", FittedTable)
 
     # What a concrete list supplies -----------------------------------------------------------------------------
 
@@ -74,22 +74,30 @@ class ListScreen(CoreScreen[None], Generic[T]):
     def reload(self) -> None:
         search = self.query_one("#search", Input).value or None
         number = self.page_number
-        self.run_core(lambda: self.fetch(number, self.PAGE_SIZE, search), self.show_page, busy=self.table, group="load")
+        self.run_core(
+            lambda: self.fetch(number, self.PAGE_SIZE, search),
+            self.show_page,
+            busy=self.table,
+            group="load",
+            failed=self.refused,
+        )
+
+    def refused(self, error: CleverInvoError) -> None:
+        """A search the core refuses shows no results (never the previous search's) and says why."""
+        self.page = None
+        self.items = {}
+        self.table.show_rows([])
+        self.query_one("#page-line", Static).update(f"Nothing searched: {error.message.split(': ', 1)[-1]}")
+        self.refresh_bindings()
 
     def show_page(self, page: Page[T]) -> None:
         if page.page > max(page.total_pages, 1):
             self.page_number = max(page.total_pages, 1)
             self.reload()
             return
-        table = self.table
-        selected = self.selected
-        table.clear()
         self.page = page
         self.items = {self.key(item): item for item in page.items}
-        for item in page.items:
-            table.add_row(*self.row(item), key=self.key(item))
-        if selected is not None and self.key(selected) in self.items:
-            table.move_cursor(row=table.get_row_index(self.key(selected)))
+        self.table.show_rows([(self.key(item), self.row(item)) for item in page.items])
         self.query_one("#list-title", Static).update(self.title_text())
         shown = f"{(page.page - 1) * page.limit + 1}–{(page.page - 1) * page.limit + len(page.items)}"
         self.query_one("#page-line", Static).update(
@@ -112,8 +120,12 @@ class ListScreen(CoreScreen[None], Generic[T]):
             self.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box opens the only match, else goes to the results."""
         if event.input.id == "search":
-            self.table.focus()
+            if self.page is not None and self.page.total == 1 and len(self.items) == 1:
+                self.open(next(iter(self.items.values())))
+            else:
+                self.table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         item = self.items.get(event.row_key.value or "")
@@ -124,6 +136,14 @@ class ListScreen(CoreScreen[None], Generic[T]):
         if action == "page":
             return True if self.page is not None and self.page.total_pages > 1 else None
         return True
+
+    async def action_clear_search(self) -> None:
+        """Escape in a search box with text clears the search first; otherwise it goes back."""
+        search = self.query_one("#search", Input)
+        if search.has_focus and search.value:
+            search.value = ""
+        else:
+            await self.app.run_action("back")
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -10,19 +10,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from cleverinvo.core import CleverInvoError
 from cleverinvo.core.i18n.numbers import parse_number
-from cleverinvo.core.money import format_quantity
 from cleverinvo.core.records import Account, Client, Page
 from cleverinvo.core.schedule.recurring import RecurringInvoice
-from cleverinvo.tui.format import day, money, plain_number
+from cleverinvo.tui.format import day
 from cleverinvo.tui.screens.dialogs import ConfirmDialog
-from cleverinvo.tui.screens.invoice_editor import NO_CLIENT, InvoiceEditorScreen
+from cleverinvo.tui.screens.invoice_editor import NO_CLIENT, InvoiceEditorScreen, NumbersRefused, line_values
 from cleverinvo.tui.screens.listing import ListScreen
+from cleverinvo.tui.widgets.footer import KeysFooter
 from cleverinvo.tui.widgets.form import ChoiceField, FormField, SelectField, form_values
 from cleverinvo.tui.widgets.lines import LineGrid
+from cleverinvo.tui.widgets.tables import Col
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
 FREQUENCIES = (("week", "weekly"), ("month", "monthly"), ("quarter", "quarterly"), ("year", "yearly"))
@@ -38,18 +39,6 @@ def every(schedule: RecurringInvoice) -> str:
     return unit if schedule.interval == 1 else f"{schedule.interval} {unit}s"
 
 
-def schedule_lines(schedule: RecurringInvoice) -> list[dict[str, str]]:
-    """The schedule's lines as the line grid shows them."""
-    shown = []
-    for line in schedule.line_items:
-        values = {"description": str(line.get("description") or "")}
-        for key in ("quantity", "taxRate", "discountRate"):
-            values[key] = format_quantity(line[key]) if line.get(key) else ""
-        values["unitPrice"] = plain_number(line["unitPrice"]) if line.get("unitPrice") is not None else ""
-        shown.append(values)
-    return shown
-
-
 class RecurringScreen(ListScreen[RecurringInvoice]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", id="new-recurring"),
@@ -57,7 +46,13 @@ class RecurringScreen(ListScreen[RecurringInvoice]):
         Binding("p", "pause", "Pause/resume", id="pause-recurring"),
         Binding("x", "delete", "Delete", id="delete-recurring"),
     ]
-    COLUMNS = (("Client", 24), ("Every", 10), ("Next", 11), ("Amount", 14), ("Then", 6))
+    COLUMNS = (
+        Col("Client", gives_way=1, minimum=10, grows=True),
+        Col("Every"),
+        Col("Next"),
+        Col("Amount", right=True),
+        Col("Then", gives_way=2, minimum=5),
+    )
     SEARCH_HINT = "Search by client"
 
     def fetch(self, page: int, limit: int, search: str | None) -> Page[RecurringInvoice]:
@@ -65,7 +60,7 @@ class RecurringScreen(ListScreen[RecurringInvoice]):
 
     def row(self, item: RecurringInvoice) -> tuple[Any, ...]:
         nxt = "paused" if not item.active else "ended"
-        amount = Text(money(item.total, item.currency), justify="right")
+        amount = Text(self.shell.words.money(item.total, item.currency), justify="right")
         return (item.client_name, every(item), day(item.next_date) if item.next_date else nxt, amount, item.action)
 
     def key(self, item: RecurringInvoice) -> str:
@@ -145,11 +140,11 @@ class RecurringEditorScreen(InvoiceEditorScreen):
                 yield FormField("Times", "count", str(s.count) if s and s.count else "", "no limit")
                 yield FormField("Due days", "dueDays", str(s.due_days) if s and s.due_days is not None else "")
             yield Static("", id="next-dates")
-            yield LineGrid(schedule_lines(s) if s else [])
+            yield LineGrid(line_values(list(s.line_items), self.shell.words) if s else [])
             yield TotalsPanel(id="totals")
             yield FormField("Notes", "notes", (s.notes or "") if s else "")
             yield FormField("Terms", "terms", (s.terms or "") if s else "")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -221,12 +216,15 @@ class RecurringEditorScreen(InvoiceEditorScreen):
             body["clientId"] = self.client.id
         elif self.schedule is None:
             body["clientId"] = None
-        body["lineItems"] = [row.body(index, self.shell.language) for index, row in enumerate(self.grid.rows)]
+        body["lineItems"] = self.read_lines()
         return body
 
     def action_save(self) -> None:
         try:
             body = self.body()
+        except NumbersRefused as refused:
+            self.show_line_errors(refused.errors)
+            return
         except CleverInvoError as error:
             self.refused(error)
             return
@@ -240,5 +238,7 @@ class RecurringEditorScreen(InvoiceEditorScreen):
 
     def saved_schedule(self, schedule: RecurringInvoice) -> None:
         when = schedule.next_date.isoformat() if schedule.next_date else "never"
-        self.notify(f"Saved: {money(schedule.total, schedule.currency)} every {every(schedule)}, next on {when}")
+        self.notify(
+            f"Saved: {self.shell.words.money(schedule.total, schedule.currency)} every {every(schedule)}, next on {when}"
+        )
         self.dismiss(None)

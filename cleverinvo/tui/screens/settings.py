@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cleverinvo.core import ValidationError
 from cleverinvo.core.i18n.numbers import parse_number
@@ -15,9 +15,10 @@ from cleverinvo.core.records import Account, ApiKeyInfo, NewApiKey
 from cleverinvo.tui.format import moment
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.delivery import MailSettingsScreen
-from cleverinvo.tui.screens.dialogs import ConfirmDialog, KeyCreatedDialog, KeyLabelDialog
+from cleverinvo.tui.screens.dialogs import ConfirmDialog, GuardedForm, KeyCreatedDialog, KeyLabelDialog
+from cleverinvo.tui.widgets.footer import KeysFooter
 from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
-from cleverinvo.tui.widgets.tables import add_columns, cursor_key
+from cleverinvo.tui.widgets.tables import Col, FittedTable, cursor_key
 
 # Section → (label, setting name) as the core names the settings.
 SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -57,22 +58,36 @@ def setting_values(account: Account) -> dict[str, str]:
     }
 
 
-class SettingsScreen(CoreScreen[None]):
+FIRST_RUN = (
+    "Welcome! Who issues your invoices? Fill in at least your name (it is printed on every invoice), then press Ctrl+S."
+)
+
+
+class SettingsScreen(GuardedForm[bool]):
+    """The account's settings. On the first run (``first_run``) it opens before the first invoice and closes
+    with ``True`` once the seller has a name."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save-settings"),
         Binding("ctrl+o", "keys", "API keys", id="api-keys"),
         Binding("ctrl+g", "mail", "E-mail", id="mail-settings"),
     ]
 
+    def __init__(self, first_run: bool = False) -> None:
+        super().__init__()
+        self.first_run = first_run
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Settings", classes="screen-title")
+        if self.first_run:
+            yield Static(FIRST_RUN, id="first-run", classes="hint")
         with VerticalScroll(id="settings"):
             for section, fields in SECTIONS.items():
                 yield Static(section, classes="section-title")
                 for label, name in fields:
                     yield FormField(label, name)
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.run_core(self.books.settings.get, self.show, busy=self.query_one("#settings"))
@@ -81,6 +96,7 @@ class SettingsScreen(CoreScreen[None]):
         values = setting_values(account)
         for field in self.query(FormField):
             field.value = values[field.field]
+        self.mark_saved()
         self.query(FormField).first().input.focus()
 
     def on_input_submitted(self) -> None:
@@ -103,9 +119,25 @@ class SettingsScreen(CoreScreen[None]):
         settings = self.books.settings
         self.run_core(
             lambda: settings.update(data),
-            lambda _: self.notify("Settings saved"),
+            self.saved,
             failed=lambda error: show_refusal(self, error),
         )
+
+    def saved(self, account: Account) -> None:
+        self.mark_saved()
+        self.shell.use_account(account)
+        self.notify("Settings saved")
+        if self.first_run and account.seller.name:
+            self.dismiss(True)
+
+
+KEY_COLUMNS = (
+    Col("Key"),
+    Col("Label", gives_way=2, minimum=8, grows=True),
+    Col("Created", gives_way=3, minimum=16),
+    Col("Last used", gives_way=1, minimum=16),
+    Col("State"),
+)
 
 
 class ApiKeysScreen(CoreScreen[None]):
@@ -123,14 +155,10 @@ class ApiKeysScreen(CoreScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("API keys for the HTTP API (Authorization: Bearer <key>)", classes="screen-title")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="keys")
-        yield Footer(compact=True)
+        yield FittedTable(KEY_COLUMNS, cursor_type="row", zebra_stripes=True, id="keys")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
-        add_columns(
-            self.query_one(DataTable),
-            (("Key", 14), ("Label", 14), ("Created", 16), ("Last used", 16), ("State", 8)),
-        )
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -140,18 +168,21 @@ class ApiKeysScreen(CoreScreen[None]):
         self.run_core(self.books.keys.list, self.show, busy=self.query_one(DataTable), group="load")
 
     def show(self, keys: list[ApiKeyInfo]) -> None:
-        table: DataTable[Any] = self.query_one(DataTable)
-        table.clear()
         self.keys = {k.id: k for k in keys}
-        for key in keys:
-            table.add_row(
-                f"{key.prefix}…",
-                key.label or "",
-                moment(key.created_at),
-                moment(key.last_used_at),
-                "active" if key.is_active else "revoked",
-                key=key.id,
+        rows = [
+            (
+                key.id,
+                (
+                    f"{key.prefix}…",
+                    key.label or "",
+                    moment(key.created_at),
+                    moment(key.last_used_at),
+                    "active" if key.is_active else "revoked",
+                ),
             )
+            for key in keys
+        ]
+        self.query_one("#keys", FittedTable).show_rows(rows)
         self.refresh_bindings()
 
     @property

@@ -1,6 +1,6 @@
 """Labelled fields that show the core's validation message beside them, keeping what was typed."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -106,17 +106,48 @@ def form_values(fields: Iterable[FormField | SelectField]) -> dict[str, str]:
     return {f.field: f.value for f in fields}
 
 
+# How messages name the core's fields when no field on the screen carries a label for them.
+FIELD_LABELS: dict[str, str] = {
+    "clientId": "Client",
+    "invoiceNumber": "Number",
+    "currency": "Currency",
+    "issueDate": "Issue date",
+    "dueDate": "Due date",
+    "lineItems": "Lines",
+    "notes": "Notes",
+    "terms": "Terms",
+    "name": "Name",
+    "email": "E-mail",
+    "amount": "Amount",
+    "date": "Date",
+    "method": "Method",
+    "note": "Note",
+    "search": "Search",
+}
+
+
+def for_people(error: CleverInvoError, labels: Mapping[str, str] = FIELD_LABELS) -> str:
+    """The refusal as a person reads it: the field's label, the line counted from 1, never an API field path
+    (``Line 4: Quantity must be a number`` for ``Invalid field: lineItems[3].quantity must be a number``)."""
+    if not isinstance(error, ValidationError) or error.name is None or error.problem == error.message:
+        return error.message
+    label = labels.get(error.name) or FIELD_LABELS.get(error.name) or error.name
+    said = f"{label} {error.problem}"
+    return f"Line {error.line + 1}: {said}" if error.line is not None else said
+
+
 def show_field_error(root: Widget, error: ValidationError) -> bool:
-    """Show a validation error beside its field under ``root`` and focus it; ``False`` when no field matches."""
+    """Show a validation error in full under its field under ``root`` and focus it; ``False`` when no field
+    matches."""
     for box in root.query(FieldBox):
-        if box.field == error.field:
-            box.show_error(error.message)
+        if box.field == error.name and error.line is None:
+            box.show_error(for_people(error, {box.field: box.label}))
             box.focus_control()
             return True
     return False
 
 
 def show_refusal(root: Widget, error: CleverInvoError) -> None:
-    """A refusal from the core: beside its field when there is one under ``root``, else as a notification."""
+    """A refusal from the core: under its field when there is one under ``root``, else as a notification."""
     if not (isinstance(error, ValidationError) and show_field_error(root, error)):
-        root.notify(error.message, severity="error")
+        root.notify(for_people(error), severity="error")

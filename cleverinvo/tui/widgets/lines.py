@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from cleverinvo.core import ValidationError
 from cleverinvo.core.i18n.numbers import parse_number
 
 # Line field (as the core names it) → column heading.
@@ -17,6 +19,14 @@ LINE_COLUMNS: dict[str, str] = {
     "unitPrice": "Unit price",
     "taxRate": "Tax %",
     "discountRate": "Disc %",
+}
+# Line field → how messages name it ("Line 4: Quantity must be a number").
+LINE_LABELS: dict[str, str] = {
+    "description": "Description",
+    "quantity": "Quantity",
+    "unitPrice": "Unit price",
+    "taxRate": "Tax rate",
+    "discountRate": "Discount",
 }
 NUMBER_FIELDS = ("quantity", "unitPrice", "taxRate", "discountRate")
 
@@ -43,15 +53,19 @@ class LineRow(Vertical):
     def input(self, key: str) -> Input:
         return next(i for i in self.query(Input) if i.name == key)
 
-    def body(self, index: int, language: str) -> dict[str, Any]:
-        """The line as the core reads it; numbers typed as ``language`` writes them become Decimals, and a refusal
-        names the field and the line."""
+    def read(self, index: int, language: str) -> tuple[dict[str, Any], list[ValidationError]]:
+        """The line as the core reads it, numbers typed as ``language`` writes them made Decimals; and every
+        number that could not be read (each names its field and this line)."""
         values = self.values()
         body: dict[str, Any] = {"description": values["description"]}
+        refused: list[ValidationError] = []
         for key in NUMBER_FIELDS:
             if values[key].strip():
-                body[key] = parse_number(values[key], language, key, line=index)
-        return body
+                try:
+                    body[key] = parse_number(values[key], language, key, line=index)
+                except ValidationError as error:
+                    refused.append(error)
+        return body, refused
 
     def is_priced(self) -> bool:
         """Whether quantity and unit price are typed, so the line can be counted in the live totals."""
@@ -61,17 +75,21 @@ class LineRow(Vertical):
     def show_amount(self, text: str) -> None:
         self.query_one(".col-amount", Static).update(text)
 
-    def show_error(self, key: str | None, message: str | None) -> None:
+    def show_errors(self, errors: Sequence[tuple[str | None, str]]) -> None:
+        """Show every ``(field, message)`` refused on this line, each in full under the line, and focus the first
+        field named; no errors clears them."""
+        keys = {key for key, _message in errors}
         for field_input in self.query(Input):
-            field_input.set_class(field_input.name == key and message is not None, "-invalid")
-        self.set_class(message is not None, "-invalid")
-        self.query_one(".field-error", Label).update(message or "")
-        if key is not None and message is not None:
-            self.input(key).focus()
+            field_input.set_class(field_input.name in keys, "-refused")
+        self.set_class(bool(errors), "-invalid")
+        self.query_one(".field-error", Label).update("\n".join(message for _key, message in errors))
+        first = next((key for key, _message in errors if key is not None), None)
+        if first is not None:
+            self.input(first).focus()
 
     def on_input_changed(self) -> None:
         if self.has_class("-invalid"):
-            self.show_error(None, None)
+            self.show_errors([])
 
 
 class LineGrid(Vertical):

@@ -8,8 +8,9 @@ from rich.table import Table
 from textual.widgets import Static
 
 from cleverinvo.core.billing.totals import TaxLine
+from cleverinvo.core.i18n.locales import DocumentLocale
 from cleverinvo.core.money import Currency
-from cleverinvo.tui.format import money, rate
+from cleverinvo.tui.format import rate
 
 
 class HasTotals(Protocol):
@@ -28,14 +29,17 @@ class HasTotals(Protocol):
 class TotalsPanel(Static):
     """Figures computed by the core, right-aligned; or why they cannot be computed yet."""
 
-    def show(self, totals: HasTotals, cur: Currency, extra: Sequence[tuple[str, Decimal]] = ()) -> None:
+    def show(
+        self, totals: HasTotals, cur: Currency, words: DocumentLocale, extra: Sequence[tuple[str, Decimal]] = ()
+    ) -> None:
+        money = words.money
         table = Table.grid(padding=(0, 2))
         table.add_column(justify="right")
         table.add_column(justify="right", min_width=14)
         table.add_row("Subtotal", money(totals.subtotal, cur))
         table.add_row("Discount", money(totals.discount_total, cur))
         for tax in totals.taxes:
-            table.add_row(f"Tax {rate(tax.rate)} on {money(tax.base, cur)}", money(tax.tax, cur))
+            table.add_row(f"Tax {rate(tax.rate, words)} on {money(tax.base, cur)}", money(tax.tax, cur))
         table.add_row("[b]Total[/b]", f"[b]{money(totals.total, cur)}[/b]")
         for label, value in extra:
             table.add_row(label, money(value, cur))
