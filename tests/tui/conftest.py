@@ -26,6 +26,12 @@ def books(ci: CleverInvo) -> Books:
     return opened
 
 
+@pytest.fixture(autouse=True)
+def own_state_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the TUI remembers between runs (the last export folder) goes to the test's folder."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
 @pytest.fixture
 def app(ci: CleverInvo, books: Books) -> CleverInvoApp:
     return CleverInvoApp(ci)

@@ -17,7 +17,7 @@ from cleverinvo.tui.widgets.footer import KeysFooter
 
 
 def key_table(app: App[object], title: str, bindings: list[Binding]) -> Table:
-    table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 2), expand=True)
+    table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 2))
     table.add_column(style="bold", min_width=10)
     table.add_column()
     for binding in bindings:
