@@ -238,7 +238,6 @@ class RecurringEditorScreen(InvoiceEditorScreen):
 
     def saved_schedule(self, schedule: RecurringInvoice) -> None:
         when = schedule.next_date.isoformat() if schedule.next_date else "never"
-        self.notify(
-            f"Saved: {self.shell.words.money(schedule.total, schedule.currency)} every {every(schedule)}, next on {when}"
-        )
+        amount = self.shell.words.money(schedule.total, schedule.currency)
+        self.notify(f"Saved: {amount} every {every(schedule)}, next on {when}")
         self.dismiss(None)
