@@ -83,6 +83,7 @@ def build(
         tax_total=totals.tax_total,
         total=totals.total,
         amount_paid=paid,
+        amount_credited=Decimal(0),
         status=Status.PARTIALLY_PAID if paid else Status.SENT,
         created_at=NOW,
         updated_at=NOW,

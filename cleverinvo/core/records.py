@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import TaxLine
-from cleverinvo.core.money import Currency
+from cleverinvo.core.money import ZERO, Currency
 
 T = TypeVar("T")
 
@@ -27,16 +27,22 @@ class Status(StrEnum):
     PARTIALLY_PAID = "PARTIALLY_PAID"
     PAID = "PAID"
     OVERDUE = "OVERDUE"
+    VOID = "VOID"  # its whole total credited
 
     @property
     def editable(self) -> bool:
-        """Only a DRAFT can be changed or sent."""
+        """Only a DRAFT can be changed, sent or deleted."""
         return self is Status.DRAFT
 
     @property
     def payable(self) -> bool:
-        """A payment can be recorded from the moment the invoice is sent until it is paid."""
-        return self not in (Status.DRAFT, Status.PAID)
+        """A payment can be recorded from the moment the invoice is sent until it is settled."""
+        return self not in (Status.DRAFT, Status.PAID, Status.VOID)
+
+    @property
+    def creditable(self) -> bool:
+        """A credit note corrects an issued invoice until all of it is credited."""
+        return self not in (Status.DRAFT, Status.VOID)
 
 
 class QuoteStatus(StrEnum):
@@ -229,6 +235,7 @@ class InvoiceSummary:
     tax_total: Decimal
     total: Decimal
     amount_paid: Decimal
+    amount_credited: Decimal
     status: Status
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -236,7 +243,13 @@ class InvoiceSummary:
 
     @property
     def amount_due(self) -> Decimal:
-        return self.total - self.amount_paid
+        """What is still to be paid: the total less payments and credit notes, never below zero."""
+        return max(self.total - self.amount_paid - self.amount_credited, ZERO.quantize(self.currency.quantum))
+
+    @property
+    def amount_to_credit(self) -> Decimal:
+        """What credit notes may still credit: the total less what they have credited."""
+        return self.total - self.amount_credited
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,3 +366,23 @@ class Dashboard:
     paid_this_month: dict[str, Decimal]
     counts: dict[Status, int]
     recent: tuple[InvoiceSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreditNote:
+    """A credit note: what it credits of its invoice (lines and totals, in the invoice's currency) and why."""
+
+    id: str
+    number: str
+    invoice_id: str
+    invoice_number: str
+    currency: Currency
+    issue_date: dt.date
+    reason: str
+    line_items: tuple[LineItem, ...]
+    taxes: tuple[TaxLine, ...]
+    subtotal: Decimal
+    discount_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    created_at: dt.datetime

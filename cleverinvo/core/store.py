@@ -10,6 +10,7 @@ from cleverinvo.core.access import keys, ratelimit
 from cleverinvo.core.access.keys import CachedKey, Keys
 from cleverinvo.core.accounts import DEFAULT_ACCOUNT, Accounts, Settings
 from cleverinvo.core.billing import events, reports
+from cleverinvo.core.billing.credit_notes import CreditNotes
 from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.billing.quotes import Quotes
@@ -36,6 +37,7 @@ class Books:
         self.clients = Clients(account.id)
         self.invoices = Invoices(account.id, actor)
         self.quotes = Quotes(account.id, actor)
+        self.credit_notes = CreditNotes(account.id, actor)
         self.keys = Keys(account.id)
         self.settings = Settings(account.id)
         self.documents = Documents(account.id)

@@ -172,7 +172,10 @@ SCHEMAS: dict[str, Any] = {
             "currency": {"type": "string"},
             "issueDate": DATE,
             "dueDate": DATE,
-            **{k: MONEY for k in ("subtotal", "taxTotal", "discountTotal", "total", "amountPaid", "amountDue")},
+            **{
+                k: MONEY
+                for k in ("subtotal", "taxTotal", "discountTotal", "total", "amountPaid", "amountCredited", "amountDue")
+            },
             "status": {"type": "string", "enum": [s.value for s in Status]},
             "createdAt": TIMESTAMP,
             "updatedAt": TIMESTAMP,
@@ -209,6 +212,53 @@ SCHEMAS: dict[str, Any] = {
             "date": {"type": ["string", "null"], "format": "date", "description": "default: today (UTC)"},
             "method": _text(64),
             "note": _text(1000),
+        },
+    },
+    "CreditNote": {
+        "type": "object",
+        "required": [
+            "id",
+            "creditNoteNumber",
+            "invoiceId",
+            "issueDate",
+            "lineItems",
+            "subtotal",
+            "taxTotal",
+            "discountTotal",
+            "total",
+            "reason",
+            "createdAt",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "creditNoteNumber": {"type": "string"},
+            "invoiceId": {"type": "string"},
+            "invoiceNumber": {"type": "string"},
+            "currency": {"type": "string"},
+            "issueDate": DATE,
+            "lineItems": {"type": "array", "items": _ref("LineItem")},
+            "taxes": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"rate": RATE, "base": MONEY, "tax": MONEY}},
+            },
+            **{k: MONEY for k in ("subtotal", "taxTotal", "discountTotal", "total")},
+            "reason": {"type": "string"},
+            "createdAt": TIMESTAMP,
+        },
+    },
+    "CreditNoteInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["reason"],
+        "properties": {
+            "reason": {"type": "string", "minLength": 1, "maxLength": 1000},
+            "lineItems": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_LINES,
+                "items": _ref("LineItemInput"),
+                "description": "the lines to credit; without them, everything not yet credited",
+            },
         },
     },
     "Event": {
@@ -393,6 +443,7 @@ SCHEMAS["RecurringInvoice"] = {
 for _name, _item in (
     ("ClientList", "Client"),
     ("InvoiceList", "InvoiceSummary"),
+    ("CreditNoteList", "CreditNote"),
     ("RecurringInvoiceList", "RecurringInvoice"),
 ):
     SCHEMAS[_name] = {
@@ -619,6 +670,7 @@ def document() -> dict[str, Any]:
     invoice = _json("The invoice", _data(_ref("Invoice")), RATE_HEADERS)
     created_invoice = _json("Created; the PDF is rendered right after", _data(_ref("Invoice")), RATE_HEADERS)
     payment = _json("The payment", _data(_ref("Payment")), RATE_HEADERS)
+    credit_note = _json("The credit note", _data(_ref("CreditNote")), RATE_HEADERS)
     schedule = _json("The recurring invoice schedule", _data(_ref("RecurringInvoice")), RATE_HEADERS)
     account = _json("The account and its settings", _data(_ref("Account")), RATE_HEADERS)
     logo_body = {
@@ -781,6 +833,41 @@ def document() -> dict[str, Any]:
                     "get": _operation(
                         "An invoice's history, oldest first",
                         ("200", _json("Events", _data({"type": "array", "items": _ref("Event")}), RATE_HEADERS)),
+                        "",
+                    ),
+                },
+                "/api/v1/invoices/{id}/credit-notes": {
+                    "parameters": ID,
+                    "post": _idempotent(
+                        _operation(
+                            "Credit an issued invoice: the lines given, or everything not yet credited (never more "
+                            "than is left)",
+                            ("201", credit_note),
+                            "409",
+                            body="CreditNoteInput",
+                        )
+                    ),
+                },
+                "/api/v1/credit-notes": {
+                    "get": _operation(
+                        "List credit notes",
+                        ("200", _json("A page of credit notes", _ref("CreditNoteList"), RATE_HEADERS)),
+                        "",
+                        params=[
+                            *LIST_PARAMS,
+                            _query("invoiceId", {"type": "string"}, "Only this invoice's credit notes"),
+                        ],
+                    ),
+                },
+                "/api/v1/credit-notes/{id}": {
+                    "parameters": ID,
+                    "get": _operation("Get a credit note", ("200", credit_note), ""),
+                },
+                "/api/v1/credit-notes/{id}/pdf": {
+                    "parameters": ID,
+                    "get": _operation(
+                        "Download the credit note's PDF",
+                        ("200", {**pdf, "description": "The credit note as a PDF file"}),
                         "",
                     ),
                 },

@@ -4,9 +4,21 @@ seed's are additions only; nothing the seed documents changes shape."""
 import datetime as dt
 from typing import Any
 
+from cleverinvo.core.billing.totals import TaxLine
 from cleverinvo.core.clock import iso_timestamp
 from cleverinvo.core.delivery.links import view_url
-from cleverinvo.core.records import Account, Client, Event, Invoice, InvoiceSummary, Logo, Page, Payment
+from cleverinvo.core.records import (
+    Account,
+    Client,
+    CreditNote,
+    Event,
+    Invoice,
+    InvoiceSummary,
+    LineItem,
+    Logo,
+    Page,
+    Payment,
+)
 from cleverinvo.core.schedule.recurring import RecurringInvoice
 
 
@@ -42,6 +54,7 @@ def invoice_summary(i: InvoiceSummary) -> dict[str, Any]:
         "discountTotal": i.discount_total,
         "total": i.total,
         "amountPaid": i.amount_paid,
+        "amountCredited": i.amount_credited,
         "amountDue": i.amount_due,
         "status": i.status.value,
         "createdAt": iso_timestamp(i.created_at),
@@ -66,23 +79,47 @@ def event(e: Event) -> dict[str, Any]:
     return {"type": e.type.value, "at": iso_timestamp(e.at), "actor": e.actor, "detail": e.detail}
 
 
+def tax_line(t: TaxLine) -> dict[str, Any]:
+    return {"category": t.category.value, "rate": t.rate, "base": t.base, "tax": t.tax}
+
+
+def line_item(li: LineItem) -> dict[str, Any]:
+    return {
+        "description": li.description,
+        "quantity": li.quantity,
+        "unitPrice": li.unit_price,
+        "amount": li.amount,
+        "taxRate": li.tax_rate,
+        "taxCategory": li.tax_category.value,
+        "discountRate": li.discount_rate,
+        "discount": li.discount,
+    }
+
+
+def credit_note(c: CreditNote) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "creditNoteNumber": c.number,
+        "invoiceId": c.invoice_id,
+        "invoiceNumber": c.invoice_number,
+        "currency": c.currency.code,
+        "issueDate": c.issue_date.isoformat(),
+        "lineItems": [line_item(li) for li in c.line_items],
+        "taxes": [tax_line(t) for t in c.taxes],
+        "subtotal": c.subtotal,
+        "taxTotal": c.tax_total,
+        "discountTotal": c.discount_total,
+        "total": c.total,
+        "reason": c.reason,
+        "createdAt": iso_timestamp(c.created_at),
+    }
+
+
 def invoice(i: Invoice) -> dict[str, Any]:
     return {
         **invoice_summary(i),
-        "lineItems": [
-            {
-                "description": li.description,
-                "quantity": li.quantity,
-                "unitPrice": li.unit_price,
-                "amount": li.amount,
-                "taxRate": li.tax_rate,
-                "discountRate": li.discount_rate,
-                "discount": li.discount,
-                "taxCategory": li.tax_category.value,
-            }
-            for li in i.line_items
-        ],
-        "taxes": [{"category": t.category.value, "rate": t.rate, "base": t.base, "tax": t.tax} for t in i.taxes],
+        "lineItems": [line_item(li) for li in i.line_items],
+        "taxes": [tax_line(t) for t in i.taxes],
         "payments": [payment(p) for p in i.payments],
         "notes": i.notes,
         "terms": i.terms,

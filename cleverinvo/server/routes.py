@@ -8,6 +8,7 @@ from cleverinvo.server.views import endpoint
 
 CLIENT = "/api/v1/clients/{id}"
 INVOICE = "/api/v1/invoices/{id}"
+CREDIT_NOTE = "/api/v1/credit-notes/{id}"
 RECURRING = "/api/v1/recurring-invoices/{id}"
 
 LOGO = "/api/v1/account/logo"
@@ -41,6 +42,15 @@ routes = [
     Route(LOGO, endpoint(views.get_logo), methods=["GET"], name="logo"),
     Route(LOGO, views.put_logo, methods=["PUT"], name="logo-put"),
     Route(LOGO, endpoint(views.delete_logo), methods=["DELETE"], name="logo-delete"),
+    Route(
+        f"{INVOICE}/credit-notes",
+        endpoint(views.create_credit_note, body="required"),
+        methods=["POST"],
+        name="credit-note-create",
+    ),
+    Route("/api/v1/credit-notes", endpoint(views.list_credit_notes), methods=["GET"], name="credit-notes"),
+    Route(CREDIT_NOTE, endpoint(views.get_credit_note), methods=["GET"], name="credit-note"),
+    Route(f"{CREDIT_NOTE}/pdf", endpoint(views.credit_note_pdf), methods=["GET"], name="credit-note-pdf"),
     Route(VIEW, viewpage.page, methods=["GET"], name="view-page"),
     Route(f"{VIEW}/pdf", viewpage.pdf, methods=["GET"], name="view-pdf"),
     Route(f"{VIEW}/seen", viewpage.seen, methods=["POST"], name="view-seen"),

@@ -225,6 +225,31 @@ def remove_payment(request: Request, _body: None) -> Response:
     return Response(status_code=204, background=_pdf_later(mine, invoice_id))
 
 
+def create_credit_note(request: Request, body: Any) -> Response:
+    mine = books(request)
+    made = mine.credit_notes.create(request.path_params["id"], body)
+    return JSONResponse(
+        {"data": render.credit_note(made)},
+        status_code=201,
+        background=BackgroundTask(mine.credit_notes.pdf, made.id),
+    )
+
+
+def list_credit_notes(request: Request, _body: None) -> Response:
+    params = list_params(request, "invoiceId")
+    params["invoice_id"] = params.pop("invoiceId")
+    return JSONResponse(render.page(books(request).credit_notes.list(**params), render.credit_note))
+
+
+def get_credit_note(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": render.credit_note(books(request).credit_notes.get(request.path_params["id"]))})
+
+
+def credit_note_pdf(request: Request, _body: None) -> Response:
+    pdf = books(request).credit_notes.pdf(request.path_params["id"])
+    return Response(pdf.data, media_type="application/pdf", headers={"Content-Disposition": attachment(pdf.filename)})
+
+
 def invoice_events(request: Request, _body: None) -> Response:
     return JSONResponse({"data": [render.event(e) for e in books(request).invoices.events(request.path_params["id"])]})
 

@@ -37,13 +37,18 @@ def build_version_1(target: str) -> None:
         later += (models.AccountLogo,)  # version 9
         later += (models.InvoiceEvent, models.IssuedCopy)  # version 12
         later += (models.Quote, models.QuoteLine, models.QuotePdf)  # version 13
+        later += (models.CreditNote, models.CreditNoteLine, models.CreditNotePdf)  # version 14
         database.create_tables([m for m in models.MODELS if m not in later])
         migrator = SchemaMigrator.from_database(database)
         migrate(
             migrator.drop_column("account", "paper_size"),  # undo version 2 (versions 3, 4 and 7 added tables)
             migrator.drop_index("invoice", "invoice_account_id_client_id_created_at"),  # undo version 5
             migrator.add_index("invoice", ("account_id", "client_id"), False),
-            migrator.drop_index("invoice", "invoice_account_id_stage_due_date_paid_minor_total_minor"),  # undo 6
+            migrator.drop_index(  # undo 6 and 13 (13 replaced 6's index)
+                "invoice", "invoice_account_id_stage_due_date_paid_minor_total_minor_credited_minor"
+            ),
+            migrator.drop_column("invoice", "credited_minor"),  # undo 13
+            migrator.drop_column("account", "next_credit_note_number"),  # undo 13
             migrator.drop_column("invoice", "recurring_id"),  # undo version 8 (with its two tables)
             *(migrator.drop_column(table, column) for table, column, _ in db.BUSINESS_DOCUMENT_COLUMNS),  # undo 9
             migrator.drop_column("account", "next_quote_number"),  # undo version 13

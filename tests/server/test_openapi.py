@@ -44,12 +44,16 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
         "/api/v1/invoices/{id}/events",
         "/api/v1/account",
         "/api/v1/account/logo",
+        "/api/v1/invoices/{id}/credit-notes",
+        "/api/v1/credit-notes",
+        "/api/v1/credit-notes/{id}",
+        "/api/v1/credit-notes/{id}/pdf",
     }
 
 
-def real_ids_config(clients: list[str], invoices: list[str]) -> str:
+def real_ids_config(clients: list[str], invoices: list[str], payments: list[str], credit_notes: list[str]) -> str:
     """A schemathesis config that draws path ids and the invoice body's ``clientId`` from real ids half the time
-    (DELETE aside, so that the real ids live through the run)."""
+    (DELETE aside, so that the real ids live through the run, except payments, whose removal is the point)."""
 
     return f"""
 [dictionaries.clients]
@@ -57,6 +61,24 @@ values = {json.dumps(clients)}
 
 [dictionaries.invoices]
 values = {json.dumps(invoices)}
+
+[dictionaries.payments]
+values = {json.dumps(payments)}
+
+[dictionaries.credit_notes]
+values = {json.dumps(credit_notes)}
+
+[[operations]]
+include-path-regex = "/payments/"
+[operations.parameters]
+"path.id" = {{ dictionary = "invoices", probability = 0.5 }}
+"path.paymentId" = {{ dictionary = "payments", probability = 0.5 }}
+
+[[operations]]
+include-path-regex = "^/api/v1/credit-notes"
+[operations.parameters]
+"path.id" = {{ dictionary = "credit_notes", probability = 0.5 }}
+"query.invoiceId" = {{ dictionary = "invoices", probability = 0.5 }}
 
 [[operations]]
 include-path-regex = "^/api/v1/clients/"
@@ -81,7 +103,18 @@ def test_schemathesis_finds_no_500_and_no_response_breaking_the_document(tmp_pat
         with server.client(key=key) as http:  # real ids, so that half the generated ids reach a real resource
             clients = [make_client(http)["id"] for _ in range(3)]
             invoices = [make_invoice(http, client_id)["id"] for client_id in clients for _ in range(3)]
-        (tmp_path / "schemathesis.toml").write_text(real_ids_config(clients, invoices))
+            payments, credit_notes = [], []
+            for invoice_id in invoices[:6]:  # issued, partly paid and partly credited: payments and credits to reach
+                http.post(f"/api/v1/invoices/{invoice_id}/send", json={})
+                paid = http.post(f"/api/v1/invoices/{invoice_id}/payments", json={"amount": 10, "date": "2024-01-01"})
+                payments.append(paid.json()["data"]["id"])
+                line = {"description": "Work", "quantity": 1, "unitPrice": 20}
+                made = http.post(
+                    f"/api/v1/invoices/{invoice_id}/credit-notes", json={"reason": "r", "lineItems": [line]}
+                )
+                credit_notes.append(made.json()["data"]["id"])
+        config = real_ids_config(clients, invoices, payments, credit_notes)
+        (tmp_path / "schemathesis.toml").write_text(config)
         env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
         result = subprocess.run(
             [

@@ -68,17 +68,25 @@ MAX_AMOUNT = Decimal("100000000000")  # any line amount and any invoice total; k
 MAX_LINES = 1000
 
 
+def settled_sql() -> pw.Node:
+    """What of an invoice is settled, in minor units: payments and credit notes alike."""
+    return models.Invoice.paid_minor + models.Invoice.credited_minor
+
+
 def status_sql(today: dt.date) -> pw.Node:
-    """The status every invoice reports, as one SQL expression."""
+    """The status every invoice reports, as one SQL expression. Credit notes count as settled; an invoice
+    whose whole total is credited is VOID."""
+    invoice = models.Invoice
     return pw.Case(
         None,
         (
-            (models.Invoice.stage == Status.DRAFT.value, Status.DRAFT.value),
-            (models.Invoice.paid_minor >= models.Invoice.total_minor, Status.PAID.value),
-            (models.Invoice.due_date < today, Status.OVERDUE.value),
-            (models.Invoice.paid_minor > 0, Status.PARTIALLY_PAID.value),
+            (invoice.stage == Status.DRAFT.value, Status.DRAFT.value),
+            ((invoice.credited_minor >= invoice.total_minor) & (invoice.credited_minor > 0), Status.VOID.value),
+            (settled_sql() >= invoice.total_minor, Status.PAID.value),
+            (invoice.due_date < today, Status.OVERDUE.value),
+            (settled_sql() > 0, Status.PARTIALLY_PAID.value),
         ),
-        models.Invoice.stage,
+        invoice.stage,
     )
 
 
@@ -262,6 +270,7 @@ def _summary_fields(row: models.Invoice, status: str) -> dict[str, Any]:
         "tax_total": from_minor(row.tax_minor, cur),
         "total": from_minor(row.total_minor, cur),
         "amount_paid": from_minor(row.paid_minor, cur),
+        "amount_credited": from_minor(row.credited_minor, cur),
         "status": Status(status),
         "created_at": row.created_at,
         "updated_at": row.updated_at,
@@ -285,7 +294,7 @@ def client_ref(client: models.Client) -> ClientRef:
 
 
 def line_rows(lines: Sequence[ParsedLine], totals: Totals, cur: Currency) -> list[dict[str, Any]]:
-    """The stored columns of each line (of an invoice or a quote), without the document it belongs to."""
+    """The stored columns of each line (of an invoice, a quote or a credit note), without the document it belongs to."""
     return [
         {
             "position": position,
@@ -302,8 +311,8 @@ def line_rows(lines: Sequence[ParsedLine], totals: Totals, cur: Currency) -> lis
     ]
 
 
-def line_record(row: models.LineItem | models.QuoteLine, cur: Currency) -> LineItem:
-    """A stored line (of an invoice or a quote) as the core hands it out."""
+def line_record(row: models.LineItem | models.QuoteLine | models.CreditNoteLine, cur: Currency) -> LineItem:
+    """A stored line (of an invoice, a quote or a credit note) as the core hands it out."""
     return LineItem(
         description=row.description,
         quantity=row.quantity,
@@ -316,7 +325,7 @@ def line_record(row: models.LineItem | models.QuoteLine, cur: Currency) -> LineI
     )
 
 
-def line_input(row: models.LineItem | models.QuoteLine) -> LineInput:
+def line_input(row: models.LineItem | models.QuoteLine | models.CreditNoteLine) -> LineInput:
     return LineInput(row.quantity, row.unit_price, row.tax_rate, row.discount_rate, TaxCategory(row.tax_category))
 
 
@@ -679,7 +688,9 @@ class Invoices:
                 raise f.invalid("amount", f"must have at most {cur.digits} decimal places for {cur.code}")
             if row.stage == Status.DRAFT.value:
                 raise Conflict(f"Invoice {row.number} is a draft; mark it sent before recording a payment")
-            due = row.total_minor - row.paid_minor
+            if row.status == Status.VOID.value:
+                raise Conflict(f"Invoice {row.number} is VOID: credit notes cancelled it, nothing is due")
+            due = max(row.total_minor - row.paid_minor - row.credited_minor, 0)
             minor = to_minor(amount, cur)
             if minor > due:
                 raise f.invalid("amount", f"must not exceed the amount due, {from_minor(due, cur)} {cur.code}")
@@ -732,6 +743,23 @@ class Invoices:
                 date=payment.paid_on.isoformat(),
             )
         return self.get(invoice_id)
+
+    def stored(self, invoice_id: object) -> models.Invoice:
+        """The stored invoice of this account with its status (for the other billing modules); ``NotFound``."""
+        return self._row(invoice_id)
+
+    def count_credit(self, row: models.Invoice, minor: int, credit_note_id: str, number: str, total: Decimal) -> None:
+        """Inside the transaction that makes a credit note of ``minor`` units on the invoice ``row``: count it
+        as settled (``paidAt`` set when payments and credits now settle a paid invoice) and in the history."""
+        settles = row.paid_minor > 0 and row.paid_minor + row.credited_minor + minor >= row.total_minor
+        self._change(
+            row,
+            credited_minor=models.Invoice.credited_minor + minor,
+            paid_at=row.paid_at or (clock.now() if settles else None),
+        )
+        events.record(
+            row.id, EventType.CREDITED, self.actor, creditNoteId=credit_note_id, creditNoteNumber=number, total=total
+        )
 
     def payments(self, invoice_id: str) -> tuple[Payment, ...]:
         """The payments of an invoice, oldest first."""

@@ -23,6 +23,7 @@ class Sequence:
 
 INVOICES = Sequence(models.Invoice, models.Account.number_prefix, models.Account.next_number)
 QUOTES = Sequence(models.Quote, models.Account.quote_prefix, models.Account.next_quote_number)
+CREDIT_NOTES = Sequence(models.CreditNote, models.Account.credit_note_prefix, models.Account.next_credit_note_number)
 
 
 def format_number(prefix: str, width: int, number: int) -> str:

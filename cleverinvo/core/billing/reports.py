@@ -1,11 +1,12 @@
-"""What is owed, overdue and paid: sums done in SQL on integer minor units, grouped by currency."""
+"""What is owed, overdue and paid: sums done in SQL on integer minor units, grouped by currency. Credit notes
+count as settled: what they credit is not owed."""
 
 from decimal import Decimal
 
 import peewee as pw
 
 from cleverinvo.core import clock
-from cleverinvo.core.billing.invoices import Invoices, status_sql
+from cleverinvo.core.billing.invoices import Invoices, settled_sql, status_sql
 from cleverinvo.core.money import currency, from_minor
 from cleverinvo.core.records import Dashboard, Status
 from cleverinvo.core.storage import models
@@ -22,8 +23,8 @@ def dashboard(account_id: str, client_id: str | None = None, recent: int = 10) -
     mine = invoice.account == account_id
     if client_id is not None:
         mine &= invoice.client == client_id
-    open_ = mine & (invoice.stage != Status.DRAFT.value) & (invoice.paid_minor < invoice.total_minor)
-    owed = invoice.select(invoice.currency, pw.fn.SUM(invoice.total_minor - invoice.paid_minor))
+    open_ = mine & (invoice.stage != Status.DRAFT.value) & (settled_sql() < invoice.total_minor)
+    owed = invoice.select(invoice.currency, pw.fn.SUM(invoice.total_minor - settled_sql()))
     paid = (
         models.Payment.select(invoice.currency, pw.fn.SUM(models.Payment.amount_minor))
         .join(invoice)

@@ -25,7 +25,8 @@ def invoice_sheet(invoice: Invoice, account: Account, logo: Logo | None = None) 
         kind=N_("Invoice"),
         number_label=N_("Invoice number"),
         facts=tuple(facts),
-        settlement=((N_("Amount paid"), invoice.amount_paid),),
+        settlement=((N_("Amount paid"), invoice.amount_paid),)
+        + (((N_("Amount credited"), invoice.amount_credited),) if invoice.amount_credited else ()),
         amount_due=invoice.amount_due,
         due_date=invoice.due_date,
         payments=invoice.payments,

@@ -22,6 +22,9 @@ from cleverinvo.core.storage.models import (
     Account,
     AccountLogo,
     Client,
+    CreditNote,
+    CreditNoteLine,
+    CreditNotePdf,
     IdempotencyRecord,
     Invoice,
     InvoiceEvent,
@@ -246,6 +249,22 @@ def _add_quotes(migrator: SchemaMigrator) -> None:
     )
 
 
+def _add_credit_notes(migrator: SchemaMigrator) -> None:
+    """Version 14: credit notes with their lines and PDFs, their own number sequence, and what each invoice has
+    had credited (in the status index, since a fully credited invoice is VOID)."""
+    CreditNote.create_table()
+    CreditNoteLine.create_table()
+    CreditNotePdf.create_table()
+    migrate(
+        migrator.add_column("account", "next_credit_note_number", pw.BigIntegerField(default=1)),
+        migrator.add_column("invoice", "credited_minor", pw.BigIntegerField(default=0)),
+        migrator.drop_index("invoice", "invoice_account_id_stage_due_date_paid_minor_total_minor"),
+        migrator.add_index(
+            "invoice", ("account_id", "stage", "due_date", "paid_minor", "total_minor", "credited_minor"), False
+        ),
+    )
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -260,6 +279,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     11: _fold_accents,
     12: _add_history_and_issued_copies,
     13: _add_quotes,
+    14: _add_credit_notes,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -60,6 +60,7 @@ class Account(BaseModel):
     number_width = pw.IntegerField(default=4)
     next_number = pw.BigIntegerField(default=1)
     next_quote_number = pw.BigIntegerField(default=1)
+    next_credit_note_number = pw.BigIntegerField(default=1)
     default_currency = pw.TextField(default="USD")
     payment_terms_days = pw.IntegerField(default=30)
     paper_size = pw.TextField(default="A4")
@@ -143,6 +144,7 @@ class Invoice(BaseModel):
     tax_minor = pw.BigIntegerField()
     total_minor = pw.BigIntegerField()
     paid_minor = pw.BigIntegerField(default=0)
+    credited_minor = pw.BigIntegerField(default=0)  # the sum of the invoice's credit notes
     version = pw.IntegerField(default=1)
     recurring_id = pw.TextField(null=True)  # the schedule that made it; kept when the schedule is deleted
     quote_id = pw.TextField(null=True, unique=True)  # the quote it was made from: a quote makes one invoice
@@ -154,7 +156,7 @@ class Invoice(BaseModel):
             (("account", "number"), True),
             (("account", "created_at"), False),
             (("account", "client", "created_at"), False),
-            (("account", "stage", "due_date", "paid_minor", "total_minor"), False),  # the status, index-only
+            (("account", "stage", "due_date", "paid_minor", "total_minor", "credited_minor"), False),  # status
         )
 
 
@@ -279,6 +281,59 @@ class InvoicePdf(BaseModel):
         invoice's PDF is made from the copy taken when it was issued, so no later change reaches it."""
         drafts = Invoice.select(Invoice.id).where(shown & (Invoice.stage == "DRAFT"))
         cls.delete().where(cls.invoice.in_(drafts)).execute()
+
+
+class CreditNote(BaseModel):
+    """A credit note (EN 16931 type 381): it corrects an issued invoice by crediting some or all of it. It is
+    issued when it is made and never changes."""
+
+    id = pw.TextField(primary_key=True)
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    invoice = pw.ForeignKeyField(Invoice, on_delete="RESTRICT")
+    number = pw.TextField()
+    search = pw.TextField()  # folded number and the invoice's number
+    currency = pw.TextField()
+    issue_date = pw.DateField()
+    reason = pw.TextField()
+    subtotal_minor = pw.BigIntegerField()
+    discount_minor = pw.BigIntegerField()
+    tax_minor = pw.BigIntegerField()
+    total_minor = pw.BigIntegerField()
+    taxes = pw.TextField()  # JSON: the tax of each (category, rate) group, as credited
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = (
+            (("account", "number"), True),
+            (("account", "created_at"), False),
+            (("invoice", "created_at"), False),
+        )
+
+
+class CreditNoteLine(BaseModel):
+    """A line of a credit note, stored as an invoice's line is."""
+
+    credit_note = pw.ForeignKeyField(CreditNote, on_delete="CASCADE")
+    position = pw.IntegerField()
+    description = pw.TextField()
+    quantity = DecimalText()
+    unit_price = DecimalText()
+    tax_rate = DecimalText()
+    discount_rate = DecimalText()
+    tax_category = pw.TextField()
+    amount_minor = pw.BigIntegerField()
+    discount_minor = pw.BigIntegerField()
+
+    class Meta:
+        indexes = ((("credit_note", "position"), True),)
+
+
+class CreditNotePdf(BaseModel):
+    """A credit note's PDF, rendered once: a credit note never changes."""
+
+    credit_note = pw.ForeignKeyField(CreditNote, primary_key=True, on_delete="CASCADE")
+    data = pw.BlobField()
+    rendered_at = pw.DateTimeField()
 
 
 class InvoiceEvent(BaseModel):
@@ -427,4 +482,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Quote,
     QuoteLine,
     QuotePdf,
+    CreditNote,
+    CreditNoteLine,
+    CreditNotePdf,
 )
