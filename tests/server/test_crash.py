@@ -1,5 +1,6 @@
-"""SIGKILL in the middle of a stream of invoice creations and updates: after a restart every invoice is whole
-(line items, totals and PDF agree) or absent, and every 201 and 200 the clients received is there."""
+"""SIGKILL in the middle of a stream of writes: after a restart every invoice is whole (line items, totals and PDF
+agree) or absent, every credit note is whole, every change has its event and every event its change, and every
+201 and 200 the clients received is there."""
 
 import io
 import signal
@@ -96,5 +97,94 @@ def test_sigkill_mid_stream_leaves_every_invoice_whole_or_absent(tmp_path):
                 assert invoice["invoiceNumber"] in text
                 assert format_money(Decimal(str(invoice["total"])), usd) in text
                 assert items[-1]["description"] in text
+    finally:
+        restarted.stop()
+
+
+def test_sigkill_mid_credits_and_payment_removals_never_leaves_half_a_change(tmp_path):
+    """Writers issue invoices, record and remove payments and credit them in parts, while the server is killed:
+    afterwards every credit note is whole, every change has its event and every event its change."""
+    server = start_server(tmp_path)
+    key = server.key()
+    with server.client(key=key) as http:
+        client_id = make_client(http)["id"]
+    acknowledged: set[str] = set()  # credit notes the clients got a 201 for
+    lock, stop = threading.Lock(), threading.Event()
+    part = [{"description": "Part", "quantity": 1, "unitPrice": 10}]
+
+    def writer() -> None:
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=10) as http:
+            while not stop.is_set():
+                try:
+                    body = {
+                        "clientId": client_id,
+                        "lineItems": [{"description": "Job", "quantity": 3, "unitPrice": 10}],
+                    }
+                    made = http.post("/api/v1/invoices", json=body)
+                    if made.status_code != 201:
+                        continue
+                    path = f"/api/v1/invoices/{made.json()['data']['id']}"
+                    http.post(f"{path}/send", json={})
+                    paid = http.post(f"{path}/payments", json={"amount": 5, "date": "2024-01-01"})
+                    if paid.status_code == 201:
+                        http.delete(f"{path}/payments/{paid.json()['data']['id']}")
+                    for body in ({"reason": "part", "lineItems": part}, {"reason": "rest"}):
+                        credited = http.post(f"{path}/credit-notes", json=body)
+                        if credited.status_code == 201:
+                            with lock:
+                                acknowledged.add(credited.json()["data"]["id"])
+                except httpx.TransportError:
+                    return
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait(timeout=10)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(acknowledged) >= 20
+
+    restarted = start_server(tmp_path, db=server.db)
+    try:
+        with restarted.client(key=key) as http:
+            invoices = http.get("/api/v1/invoices?limit=100").json()
+            notes, page = [], 1
+            while True:
+                listed = http.get(f"/api/v1/credit-notes?limit=100&page={page}").json()
+                notes += listed["data"]
+                if page >= listed["totalPages"]:
+                    break
+                page += 1
+            assert acknowledged <= {n["id"] for n in notes}, "an acknowledged credit note was lost"
+            for note in notes:
+                assert note["lineItems"], "half a credit note: no lines"
+                net = sum(Decimal(str(li["amount"])) - Decimal(str(li["discount"])) for li in note["lineItems"])
+                assert net == Decimal(str(note["subtotal"])) - Decimal(str(note["discountTotal"]))
+                assert Decimal(str(note["total"])) == net + Decimal(str(note["taxTotal"]))
+            assert invoices["total"] <= 100
+            for summary in invoices["data"]:
+                invoice = http.get(f"/api/v1/invoices/{summary['id']}").json()["data"]
+                events = http.get(f"/api/v1/invoices/{summary['id']}/events").json()["data"]
+                kinds = [e["type"] for e in events]
+                assert kinds[0] == "created" and kinds.count("created") == 1
+                assert kinds.count("issued") == (invoice["status"] != "DRAFT")
+                recorded = {e["detail"]["paymentId"] for e in events if e["type"] == "payment_recorded"}
+                removed = {e["detail"]["paymentId"] for e in events if e["type"] == "payment_removed"}
+                assert {p["id"] for p in invoice["payments"]} == recorded - removed
+                assert sum(Decimal(str(p["amount"])) for p in invoice["payments"]) == Decimal(
+                    str(invoice["amountPaid"])
+                )
+                mine = [n for n in notes if n["invoiceId"] == invoice["id"]]
+                credited = {e["detail"]["creditNoteId"] for e in events if e["type"] == "credited"}
+                assert credited == {n["id"] for n in mine}
+                assert sum(Decimal(str(n["total"])) for n in mine) == Decimal(str(invoice["amountCredited"]))
+                assert invoice["status"] == (
+                    "VOID" if invoice["amountCredited"] == invoice["total"] else invoice["status"]
+                )
     finally:
         restarted.stop()
