@@ -19,6 +19,7 @@ STATUS_STYLES: dict[Status, str] = {
     Status.PARTIALLY_PAID: "dark_orange",
     Status.PAID: "green4",
     Status.OVERDUE: "bold red3",
+    Status.VOID: "strike grey50",
 }
 STATUS_LABELS: dict[Status, str] = {
     Status.DRAFT: "Draft",
@@ -27,6 +28,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.PARTIALLY_PAID: "Partly paid",
     Status.PAID: "Paid",
     Status.OVERDUE: "Overdue",
+    Status.VOID: "Void",
 }
 
 
