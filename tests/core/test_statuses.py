@@ -134,6 +134,9 @@ def test_filtering_by_status_returns_exactly_the_invoices_reporting_it(books, cl
     paid = books.invoices.mark_sent(create(invoice_body(client.id)).id)
     books.invoices.record_payment(paid.id, {"amount": paid.total})
     made[Status.PARTIALLY_PAID], made[Status.PAID] = partly, paid
+    void = books.invoices.mark_sent(create(invoice_body(client.id, **past)).id)  # overdue until credited
+    books.credit_notes.create(void.id, {"reason": "cancelled"})
+    made[Status.VOID] = void
     everything = books.invoices.list(limit=100).items
     for status in Status:
         filtered = books.invoices.list(status=status).items
