@@ -45,9 +45,9 @@ def build_version_1(target: str) -> None:
             migrator.drop_column("account", "paper_size"),  # undo version 2 (versions 3, 4 and 7 added tables)
             migrator.drop_index("invoice", "invoice_account_id_client_id_created_at"),  # undo version 5
             migrator.add_index("invoice", ("account_id", "client_id"), False),
-            migrator.drop_index("invoice", status_index),  # undo 6 and 13 (13 replaced 6's index)
-            migrator.drop_column("invoice", "credited_minor"),  # undo 13
-            migrator.drop_column("account", "next_credit_note_number"),  # undo 13
+            migrator.drop_index("invoice", status_index),  # undo 6 and 14 (14 replaced 6's index)
+            migrator.drop_column("invoice", "credited_minor"),  # undo 14
+            migrator.drop_column("account", "next_credit_note_number"),  # undo 14
             migrator.drop_column("invoice", "recurring_id"),  # undo version 8 (with its two tables)
             *(migrator.drop_column(table, column) for table, column, _ in db.BUSINESS_DOCUMENT_COLUMNS),  # undo 9
             migrator.drop_column("account", "next_quote_number"),  # undo version 13
