@@ -306,6 +306,9 @@ class Task:
         if len(self.ledger.invoices) < 5:
             return
         iid = self.rng.choice(list(self.ledger.invoices))
+        if self.ledger.invoices[iid]["status"] != "DRAFT":  # issued: refused (credit notes correct it), unchanged
+            await self.s.call("DELETE", f"/api/v1/invoices/{iid}", expect=409)
+            return
         response = await self.s.call("DELETE", f"/api/v1/invoices/{iid}", expect=204)
         if response is not None and response.status_code == 204:
             self.s.deleted_numbers.append(self.ledger.invoices.pop(iid)["invoiceNumber"])
@@ -493,7 +496,7 @@ async def soak(url: str, key: str, seconds: float, concurrency: int, seed: int) 
                 f"listed invoices differ: {len(listed_invoices - kept)} unexpected, "
                 f"{len(kept - listed_invoices)} missing"
             )
-        numbers = sorted(session.numbers)
+        numbers = sorted(set(session.numbers))  # a deleted newest draft's number is given out again
         expected = [f"INV-{n:04d}" for n in range(1, len(numbers) + 1)]
         if numbers != expected:
             result.lost_writes.append(f"invoice numbers are not gapless: {sorted(set(expected) ^ set(numbers))[:10]}")
