@@ -20,6 +20,7 @@ from cleverinvo.core.delivery.config import mail_config
 from cleverinvo.core.delivery.reminders import Reminded
 from cleverinvo.core.delivery.sending import Delivery
 from cleverinvo.core.delivery.viewing import ViewPages
+from cleverinvo.core.einvoice.einvoices import EInvoices
 from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
 from cleverinvo.core.schedule import recurring
 from cleverinvo.core.schedule.recurring import Occurrence, RecurringInvoices
@@ -27,8 +28,9 @@ from cleverinvo.core.storage.db import open_database, transaction
 
 
 class Books:
-    """Everything one account owns: its clients, invoices, quotes, API keys and settings, worked on by ``actor`` (who
-    the invoices' history names: an API key's first 12 characters, ``tui``, ``cli`` or ``system``)."""
+    """Everything one account owns: its clients, invoices, quotes, API keys and settings, and its documents (PDFs
+    and e-invoices), worked on by ``actor`` (who the invoices' history names: an API key's first 12 characters,
+    ``tui``, ``cli`` or ``system``)."""
 
     def __init__(self, account: Account, actor: str = events.SYSTEM) -> None:
         self.account_id = account.id
@@ -43,6 +45,7 @@ class Books:
         self.documents = Documents(account.id)
         self.delivery = Delivery(account.id, actor)
         self.recurring = RecurringInvoices(account.id)
+        self.einvoices = EInvoices(account.id)
 
     def dashboard(self, client_id: str | None = None) -> Dashboard:
         """Owed, overdue and paid this month per currency, counts per status, the latest invoices."""

@@ -96,10 +96,17 @@ def run_schematron(xml: bytes) -> Report:
     return Report(tuple(errors), tuple(warnings))
 
 
-def validate(xml: bytes) -> Report:
-    """XSD and schematron: raises ``AssertionError`` listing every error; returns the report (its warnings)."""
+# The warnings seen per case in this session, for the summary at the end of the run.
+WARNINGS_SEEN: dict[str, list[str]] = {}
+
+
+def validate(xml: bytes, case: str | None = None) -> Report:
+    """XSD and schematron: raises ``AssertionError`` listing every error; returns the report (its warnings),
+    which is also noted under ``case`` for the run's summary."""
     check_xsd(xml)
     report = run_schematron(xml)
     if report.errors:
         raise AssertionError("schematron errors:\n" + "\n".join(str(e) for e in report.errors))
+    if case is not None:
+        WARNINGS_SEEN[case] = sorted({f"{w.rule}: {w.text}" for w in report.warnings})
     return report

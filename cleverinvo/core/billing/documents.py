@@ -6,6 +6,9 @@ never replaces a stored PDF of a newer version. Deleting an invoice deletes its 
 
 An issued invoice is rendered from the seller, logo and client copied into it when it was issued, dated when it
 was issued, so every rendering of one version of it is the same document, byte for byte.
+
+When the seller it was issued by makes e-invoices (``eInvoice``, copied with the seller), an issued invoice's PDF
+is a Factur-X (PDF/A-3 with the EN 16931 XML inside); a draft's stays a plain PDF.
 """
 
 import logging
@@ -21,7 +24,8 @@ from cleverinvo.core.billing import issuing
 from cleverinvo.core.billing.export import target_file, write_file
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.billing.quotes import Quotes
-from cleverinvo.core.errors import NotFound
+from cleverinvo.core.einvoice.einvoices import facturx_invoice
+from cleverinvo.core.errors import Conflict, NotFound
 from cleverinvo.core.pdf import render_invoice, render_quote
 from cleverinvo.core.records import Invoice, Quote
 from cleverinvo.core.storage import models
@@ -71,7 +75,8 @@ class Documents:
     def pdf(self, invoice_id: str) -> InvoicePdf:
         """The PDF of the invoice as it is now: the stored one if current, else rendered now and stored.
 
-        ``NotFound`` when there is no such invoice (or it is deleted while rendering).
+        ``NotFound`` when there is no such invoice (or it is deleted while rendering); ``Conflict`` naming the
+        business terms missing when it must be a Factur-X and EN 16931 data is missing.
         """
         invoice = self.invoices.get(invoice_id)
         stored = (
@@ -89,7 +94,8 @@ class Documents:
     def refresh(self, invoice_id: str) -> None:
         """Render and store the PDF unless the stored one is current; for a background thread after each change.
 
-        An invoice deleted meanwhile is no error: there is nothing left to render.
+        An invoice deleted meanwhile is no error: there is nothing left to render; neither is a Factur-X that
+        cannot be made (a download answers why).
         """
         try:
             invoice = self.invoices.get(invoice_id)
@@ -99,15 +105,16 @@ class Documents:
             (models.InvoicePdf.invoice == invoice.id) & (models.InvoicePdf.version >= invoice.version)
         )
         if not current.exists():
-            self._render_and_store(invoice)
+            try:
+                self._render_and_store(invoice)
+            except Conflict:
+                return
 
     def _render_and_store(self, invoice: Invoice) -> bytes | None:
         """Render outside any transaction, then store, unless what the PDF shows changed meanwhile (then it is
         returned, not stored) or a newer version is stored; ``None`` when the invoice was deleted meanwhile."""
         shown = issuing.parties(invoice)
-        data = render_invoice(
-            replace(invoice, client=shown.client_ref), shown.seller, shown.logo, created=invoice.sent_at
-        )
+        data = _render(invoice, shown)
         try:
             with transaction():
                 if self.invoices.get(invoice.id) != invoice or issuing.parties(invoice) != shown:
@@ -173,3 +180,10 @@ def _not_stored(exc: Exception, kind: str, document_id: str) -> None:
     if fault is None:
         raise exc
     log.warning("PDF of %s %s served but not stored: %s (%s)", kind, document_id, fault.message, exc)
+
+
+def _render(invoice: Invoice, shown: issuing.Parties) -> bytes:
+    """A Factur-X for an issued invoice whose seller makes e-invoices, else the plain PDF."""
+    if shown.seller.e_invoice and not invoice.status.editable:
+        return facturx_invoice(invoice, shown)
+    return render_invoice(replace(invoice, client=shown.client_ref), shown.seller, shown.logo, created=invoice.sent_at)

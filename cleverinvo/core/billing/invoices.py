@@ -22,6 +22,7 @@ from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import LineInput, Totals, compute_totals
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.delivery import links
+from cleverinvo.core.einvoice.semantic import invoice_document
 from cleverinvo.core.errors import Conflict, NotFound, ValidationError
 from cleverinvo.core.fields import Fields, days_after
 from cleverinvo.core.ids import new_id
@@ -628,7 +629,9 @@ class Invoices:
         """Issue a draft: DRAFT → SENT, with its seller and client copied into it (its documents show that copy
         ever after) and an ``issued`` event, in one transaction, or within the caller's (sending an e-mail
         calls it in the transaction that records the e-mail). An invoice that totals nothing is paid as soon as
-        it is issued. ``False`` when it was issued already: then nothing changes."""
+        it is issued. ``False`` when it was issued already: then nothing changes. When the seller makes
+        e-invoices, an invoice that cannot be one stays a draft (``Conflict`` naming the missing business
+        terms)."""
         with transaction():
             row = self._row(invoice_id)
             if row.stage != Status.DRAFT.value:
@@ -645,6 +648,7 @@ class Invoices:
             issuing.freeze(row.id)
             links.give_token(row.id)
             events.record(row.id, EventType.ISSUED, self.actor, number=row.number)
+            self._check_e_invoice(row.id)
         return True
 
     def mark_sent(self, invoice_id: str, via_email: bool = False) -> Invoice:
@@ -653,6 +657,14 @@ class Invoices:
             if not self.issue(invoice_id, via_email=via_email):
                 raise Conflict(f"Invoice {self._row(invoice_id).number} was already sent")
         return self.get(invoice_id)
+
+    def _check_e_invoice(self, invoice_id: str) -> None:
+        """Inside the transaction that issues the invoice, once its copy is taken: refuse (``Conflict``) when the
+        seller makes e-invoices and EN 16931 data is missing, so that the whole issue rolls back."""
+        issued = self.get(invoice_id)
+        shown = issuing.parties(issued)
+        if shown.seller.e_invoice:
+            invoice_document(issued, shown.seller, shown.client_ref)
 
     def send(self, invoice_id: str, data: object) -> Invoice:
         """``mark_sent`` from an API body: ``{"viaEmail": true}``, or ``{}`` when it was sent another way."""

@@ -157,14 +157,20 @@ class _Writer:
         subtotal = self.el(total, "cac:TaxSubtotal")
         self.money(subtotal, "cbc:TaxableAmount", breakdown.base)  # BT-116
         self.money(subtotal, "cbc:TaxAmount", breakdown.tax)  # BT-117
-        category = self.el(subtotal, "cac:TaxCategory")
-        self.el(category, "cbc:ID", breakdown.category)  # BT-118
-        if breakdown.rate is not None:
-            self.el(category, "cbc:Percent", number(breakdown.rate))  # BT-119
-        if breakdown.exemption_code:
-            self.el(category, "cbc:TaxExemptionReasonCode", breakdown.exemption_code)  # BT-121
-        if breakdown.exemption_reason:
-            self.el(category, "cbc:TaxExemptionReason", breakdown.exemption_reason)  # BT-120
+        self.category(subtotal, "cac:TaxCategory", breakdown.category, breakdown.rate, breakdown)  # BT-118, BT-119
+
+    def category(
+        self, parent: etree._Element, tag: str, code: str, rate: Decimal | None, exemption: VatBreakdown | None = None
+    ) -> None:
+        """A VAT category: its code and rate (none for O), and a breakdown's exemption reason (BT-121, BT-120)."""
+        category = self.el(parent, tag)
+        self.el(category, "cbc:ID", code)
+        if rate is not None:
+            self.el(category, "cbc:Percent", number(rate))
+        if exemption and exemption.exemption_code:
+            self.el(category, "cbc:TaxExemptionReasonCode", exemption.exemption_code)  # BT-121
+        if exemption and exemption.exemption_reason:
+            self.el(category, "cbc:TaxExemptionReason", exemption.exemption_reason)  # BT-120
         self.el(self.el(category, "cac:TaxScheme"), "cbc:ID", "VAT")
 
     def totals(self, root: etree._Element) -> None:
@@ -198,11 +204,7 @@ class _Writer:
         if line.description:
             self.el(item, "cbc:Description", line.description)  # BT-154
         self.el(item, "cbc:Name", line.name)  # BT-153
-        category = self.el(item, "cac:ClassifiedTaxCategory")
-        self.el(category, "cbc:ID", line.category)  # BT-151
-        if line.rate is not None:
-            self.el(category, "cbc:Percent", number(line.rate))  # BT-152
-        self.el(self.el(category, "cac:TaxScheme"), "cbc:ID", "VAT")
+        self.category(item, "cac:ClassifiedTaxCategory", line.category, line.rate)  # BT-151, BT-152
         self.el(
             self.el(element, "cac:Price"), "cbc:PriceAmount", number(line.net_price), currencyID=self.doc.currency
         )  # BT-146

@@ -10,6 +10,9 @@
   objects numbered so far, looks up each reference by scanning every object, and grows its output by copying
   it for each token; a 700-page invoice took minutes. Here objects are numbered and looked up through
   dictionaries keyed by identity, and the output grows in place. The bytes written are the same.
+- An archival document (PDF/A-3B, for Factur-X) uses borb's conformance level, which embeds an sRGB output
+  intent. borb 3.0.9 says ``pdfaid:part`` 1 for PDF/A-3, corrected here to 3; its own PDF/A self-check is off
+  (it fails on any document: clause 6.1.13's check compares every object with an integer).
 """
 
 import copy
@@ -24,7 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from borb.pdf import CompositeFont, Document, Font, LayoutElement, UsageStatistics
+from borb.pdf.conformance import Conformance
 from borb.pdf.primitives import PDFType, datestr, hexstr, name, reference, stream
+from borb.pdf.visitor.validate.validation_visitor import ValidationVisitor
 from borb.pdf.visitor.write_new.build_xref_visitor import BuildXRefVisitor
 from borb.pdf.visitor.write_new.facade_visitor import FacadeVisitor
 from fontTools.ttLib import TTFont
@@ -38,6 +43,24 @@ def _no_usage_event(*_args: object, **_kwargs: object) -> None:
 
 UsageStatistics.opt_out()
 UsageStatistics.event = staticmethod(_no_usage_event)  # type: ignore[method-assign, assignment]
+
+_BORB_PART = Conformance.get_version
+
+
+def _pdfa_part(self: Conformance) -> int:
+    """The PDF/A part of a conformance level: 3 for PDF/A-3 (borb 3.0.9 answers 1)."""
+    if self in (Conformance.PDF_A_3A, Conformance.PDF_A_3B, Conformance.PDF_A_3U):
+        return 3
+    return _BORB_PART(self)
+
+
+def _no_self_check(_self: object, _node: object) -> bool:
+    """Stands in for ``ValidationVisitor.visit``: declines every node, so borb writes without checking."""
+    return False
+
+
+Conformance.get_version = _pdfa_part  # type: ignore[method-assign]
+ValidationVisitor.visit = _no_self_check  # type: ignore[method-assign, assignment]
 
 FONTS = Path(__file__).parent / "fonts"
 REGULAR = FONTS / "DejaVuSans-Subset.ttf"
@@ -245,10 +268,10 @@ def clear_layout_caches() -> None:
 
 
 class PdfDocument:
-    """One PDF being made: borb's document and this document's own copies of the two fonts."""
+    """One PDF being made: borb's document (PDF/A-3B when ``archival``) and its own copies of the two fonts."""
 
-    def __init__(self) -> None:
-        self.document = Document()
+    def __init__(self, archival: bool = False) -> None:
+        self.document = Document(conformance=Conformance.PDF_A_3B) if archival else Document()
         self.regular = document_font(REGULAR)
         self.bold = document_font(BOLD)
 
@@ -348,11 +371,11 @@ def write(document: Document) -> bytes:
 
 
 @contextmanager
-def new_document() -> Iterator[PdfDocument]:
-    """A fresh PDF; one is made at a time, and borb's caches are emptied when it is done."""
+def new_document(archival: bool = False) -> Iterator[PdfDocument]:
+    """A fresh PDF (PDF/A-3B when ``archival``); one is made at a time, and borb's caches are emptied after."""
     with _ONE_DOCUMENT_AT_A_TIME:
         try:
-            yield PdfDocument()
+            yield PdfDocument(archival)
         finally:
             clear_layout_caches()
 

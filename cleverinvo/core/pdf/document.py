@@ -110,11 +110,12 @@ class Sheet:
     author: str | None = None
 
 
-def render(sheet: Sheet, created: dt.datetime, identity: str) -> bytes:
+def render(sheet: Sheet, created: dt.datetime, identity: str, archival: bool = False) -> bytes:
     """The document as PDF bytes, on its paper size, with its metadata (title = kind and number, except for an
-    invoice: its number). The same sheet, ``created`` and ``identity`` (which names the document and its
-    version, and makes its file identifier) give the same bytes."""
-    with borb_setup.new_document() as pdf:
+    invoice: its number); PDF/A-3B when ``archival`` (the base of a Factur-X PDF). The same sheet, ``created``
+    and ``identity`` (which names the document and its version, and makes its file identifier) give the same
+    bytes."""
+    with borb_setup.new_document(archival) as pdf:
         layout = _Layout(sheet, Styles.of(pdf.regular, pdf.bold))
         for page in layout.pages():
             pdf.document.append_page(page)

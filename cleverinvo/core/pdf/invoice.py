@@ -61,9 +61,15 @@ def shared_fields(document: Invoice | Quote, account: Account, logo: Logo | None
 
 
 def render_invoice(
-    invoice: Invoice, account: Account, logo: Logo | None = None, created: dt.datetime | None = None
+    invoice: Invoice,
+    account: Account,
+    logo: Logo | None = None,
+    created: dt.datetime | None = None,
+    archival: bool = False,
 ) -> bytes:
     """The invoice as PDF bytes, on the account's paper size, in the invoice's language, with its metadata
-    (title = invoice number, author = seller, creation time = ``created``, by default now). The same arguments
-    give the same bytes: the file identifier is made from the invoice's id and version."""
-    return render(invoice_sheet(invoice, account, logo), created or clock.now(), f"{invoice.id}/{invoice.version}")
+    (title = invoice number, author = seller, creation time = ``created``, by default now); PDF/A-3B when
+    ``archival`` (the base of a Factur-X PDF). The same arguments give the same bytes: the file identifier is
+    made from the invoice's id and version."""
+    sheet = invoice_sheet(invoice, account, logo)
+    return render(sheet, created or clock.now(), f"{invoice.id}/{invoice.version}", archival)
