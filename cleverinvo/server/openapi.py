@@ -461,8 +461,8 @@ ERRORS = {
     "403": "Plan limit reached",
     "404": "No such resource in this account",
     "409": "A taken invoice number, a change to an invoice that is no longer a DRAFT, no mail server configured "
-    "(sending by e-mail), or a retry while the "
-    "first request with its Idempotency-Key still runs",
+    "(sending by e-mail), a retry while the first request with its Idempotency-Key still runs, or an e-invoice "
+    "of a draft or lacking data EN 16931 requires (the missing business terms are named)",
     "413": f"Request body over {MAX_BODY_BYTES // 2**20} MiB (a logo: over {logos.MAX_BYTES // 1024} KiB, or more "
     f"than {logos.MAX_PIXELS:,} pixels)",
     "415": "A logo that is not sent as image/png or image/jpeg",
@@ -692,6 +692,16 @@ def document() -> dict[str, Any]:
         "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     }
+    xml = {
+        "description": "The invoice as EN 16931 XML, named <invoiceNumber>.xml",
+        "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+    }
+    syntax = _query(
+        "syntax",
+        {"type": "string", "enum": ["cii", "ubl"], "default": "cii"},
+        "cii: UN/CEFACT CII, Factur-X / ZUGFeRD EN 16931 profile; ubl: UBL 2.1, Peppol BIS Billing 3.0",
+    )
     invoice_filters = [
         *LIST_PARAMS,
         _query("clientId", {"type": "string"}, "Only this client's invoices"),
@@ -778,6 +788,15 @@ def document() -> dict[str, Any]:
                 "/api/v1/invoices/{id}/pdf": {
                     "parameters": ID,
                     "get": _operation("Download the invoice PDF", ("200", pdf), ""),
+                },
+                "/api/v1/invoices/{id}/xml": {
+                    "parameters": ID,
+                    "get": _operation(
+                        "Download the issued invoice as an EN 16931 e-invoice (409 names the business terms missing)",
+                        ("200", xml),
+                        "409",
+                        params=[syntax],
+                    ),
                 },
                 "/api/v1/invoices/{id}/send": {
                     "parameters": ID,

@@ -1,5 +1,5 @@
-"""The routing table of the v1 API: every endpoint of the seed, plus send, payments, history, the OpenAPI
-document."""
+"""The routing table of the v1 API: every endpoint of the seed, plus send, payments, history, e-invoice XML, the
+OpenAPI document."""
 
 from starlette.routing import Route
 
@@ -28,6 +28,7 @@ routes = [
     Route(INVOICE, endpoint(views.update_invoice, body="required"), methods=["PUT", "PATCH"], name="invoice-update"),
     Route(INVOICE, endpoint(views.delete_invoice), methods=["DELETE"], name="invoice-delete"),
     Route(f"{INVOICE}/pdf", endpoint(views.invoice_pdf), methods=["GET"], name="invoice-pdf"),
+    Route(f"{INVOICE}/xml", endpoint(views.invoice_xml), methods=["GET"], name="invoice-xml"),
     Route(f"{INVOICE}/send", endpoint(views.send_invoice, body="optional"), methods=["POST"], name="invoice-send"),
     Route(f"{INVOICE}/payments", endpoint(views.list_payments), methods=["GET"], name="payments"),
     Route(

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from cleverinvo.core import Books, NotFound, UnsupportedMediaType, ValidationError, unavailable
 from cleverinvo.core.access import idempotency
+from cleverinvo.core.einvoice.einvoices import Syntax
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
 
@@ -168,6 +169,16 @@ def delete_invoice(request: Request, _body: None) -> Response:
 def invoice_pdf(request: Request, _body: None) -> Response:
     pdf = books(request).documents.pdf(request.path_params["id"])
     return Response(pdf.data, media_type="application/pdf", headers={"Content-Disposition": attachment(pdf.filename)})
+
+
+def invoice_xml(request: Request, _body: None) -> Response:
+    """The invoice as EN 16931 XML: ``?syntax=cii`` (the default) or ``ubl``."""
+    query = request.query_params
+    for name in query:
+        if name != "syntax":
+            raise ValidationError(f"Unknown query parameter: {name}", name)
+    xml = books(request).einvoices.invoice_xml(request.path_params["id"], Syntax.parse(query.get("syntax")))
+    return Response(xml.data, media_type="application/xml", headers={"Content-Disposition": attachment(xml.filename)})
 
 
 def attachment(filename: str) -> str:

@@ -37,6 +37,7 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
         "/api/v1/invoices/{id}",
         "/api/v1/invoices/{id}/pdf",
         "/api/v1/invoices/{id}/send",
+        "/api/v1/invoices/{id}/xml",
         "/api/v1/invoices/{id}/payments",
         "/api/v1/recurring-invoices",
         "/api/v1/recurring-invoices/{id}",
