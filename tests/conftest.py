@@ -21,6 +21,7 @@ decimal.DefaultContext.traps[decimal.FloatOperation] = True
 decimal.getcontext().traps[decimal.FloatOperation] = True
 
 POSTGRES_ADMIN = os.environ.get("CLEVERINVO_TEST_POSTGRES")
+ROOT = Path(__file__).resolve().parents[1]
 _created: list[str] = []
 
 
@@ -51,12 +52,36 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         _admin(*(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)' for database in _created))
 
 
+# Test modules whose subject runs no SQL of its own (lint, formatting and parsing of numbers, the PDF and XML
+# renderers, screen snapshots, the HTTP protocol guards): the PostgreSQL run leaves them to the SQLite run, which
+# keeps CI within its time. Every module that reads or writes the books runs on both backends.
+BACKEND_NEUTRAL = frozenset(
+    {
+        "tests/test_lint.py",
+        "tests/test_import_hygiene.py",
+        "tests/test_readme.py",
+        "tests/core/test_i18n.py",
+        "tests/core/test_numbers.py",
+        "tests/core/test_money.py",
+        "tests/core/test_pdf_document.py",
+        "tests/core/test_pdf_borb.py",
+        "tests/einvoice/test_syntaxes.py",
+        "tests/tui/test_snapshots.py",
+        "tests/server/test_openapi_lint.py",
+        "tests/server/test_connections.py",
+    }
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if POSTGRES_ADMIN:
-        skip = pytest.mark.skip(reason="SQLite-specific: this run is against PostgreSQL")
+        sqlite_only = pytest.mark.skip(reason="SQLite-specific: this run is against PostgreSQL")
+        neutral = pytest.mark.skip(reason="runs no SQL of its own: covered by the SQLite run")
         for item in items:
             if "sqlite_only" in item.keywords:
-                item.add_marker(skip)
+                item.add_marker(sqlite_only)
+            elif Path(item.fspath).relative_to(ROOT).as_posix() in BACKEND_NEUTRAL:
+                item.add_marker(neutral)
 
 
 @pytest.fixture
