@@ -3,9 +3,11 @@ their Factur-X PDFs. Each is made from the seller and client copied into the inv
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import Path
 
 from cleverinvo.core import clock
 from cleverinvo.core.billing import issuing
+from cleverinvo.core.billing.export import target_file, write_file
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.einvoice import facturx_pdf
 from cleverinvo.core.einvoice.cii import to_cii
@@ -82,3 +84,13 @@ class EInvoices:
         """The invoice as a Factur-X PDF, whatever the account's ``eInvoice`` setting; not stored."""
         invoice = self.invoices.get(invoice_id)
         return facturx_invoice(invoice, issuing.parties(invoice))
+
+    def export(self, invoice_id: str, kind: str, chosen: str, *, overwrite: bool = False) -> Path:
+        """Write the invoice as ``kind`` (``cii`` or ``ubl`` XML, or ``facturx`` for a Factur-X PDF) to the file
+        ``chosen`` (a folder keeps ``<invoiceNumber>.xml`` or ``.pdf``) and return it. ``Conflict`` naming what
+        EN 16931 misses, and nothing is written; ``FileExists`` without ``overwrite``; ``CannotWrite`` says why."""
+        if kind == "facturx":
+            number = self.invoices.get(invoice_id).number
+            return write_file(target_file(chosen, f"{number}.pdf"), self.facturx_pdf(invoice_id), overwrite=overwrite)
+        made = self.invoice_xml(invoice_id, Syntax.parse(kind))
+        return write_file(target_file(chosen, made.filename), made.data, overwrite=overwrite)

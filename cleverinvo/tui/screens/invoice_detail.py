@@ -20,6 +20,7 @@ from cleverinvo.tui.format import day, moment, rate, status_text
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.delivery import EmailDialog
 from cleverinvo.tui.screens.dialogs import ConfirmDialog, ExportDialog, PaymentDialog
+from cleverinvo.tui.screens.export_formats import FormatExportDialog
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.screens.settings import SettingsScreen
 from cleverinvo.tui.widgets.footer import KeysFooter
@@ -216,11 +217,13 @@ class InvoiceDetailScreen(CoreScreen[None]):
         if not self.shell.has_seller:
             self.refused(ProfileIncomplete("no seller name"))
             return
-        self.app.push_screen(ExportDialog(self.invoice), self.exported)
+        # an issued invoice can also be exported as an e-invoice; a draft only as its PDF
+        dialog = ExportDialog(self.invoice) if self.invoice.status.editable else FormatExportDialog(self.invoice)
+        self.app.push_screen(dialog, self.exported)
 
     def exported(self, path: Path | None) -> None:
         if path is not None:
-            self.notify(f"Saved {path}", title="PDF exported")
+            self.notify(f"Saved {path}", title="Exported")
 
     def action_duplicate(self) -> None:
         """A copy opens in the editor unsaved: it takes a number only when it is saved."""
