@@ -890,6 +890,15 @@ def document() -> dict[str, Any]:
                         "",
                     ),
                 },
+                "/api/v1/credit-notes/{id}/xml": {
+                    "parameters": ID,
+                    "get": _operation(
+                        "Download the credit note as an EN 16931 e-invoice, type 381 (409 names the terms missing)",
+                        ("200", xml),
+                        "409",
+                        params=[syntax],
+                    ),
+                },
             },
         }
     )

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from cleverinvo.core import Books, NotFound, UnsupportedMediaType, ValidationError, unavailable
 from cleverinvo.core.access import idempotency
-from cleverinvo.core.einvoice.einvoices import Syntax
+from cleverinvo.core.einvoice.einvoices import Syntax, XmlFile
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
 
@@ -171,14 +171,27 @@ def invoice_pdf(request: Request, _body: None) -> Response:
     return Response(pdf.data, media_type="application/pdf", headers={"Content-Disposition": attachment(pdf.filename)})
 
 
-def invoice_xml(request: Request, _body: None) -> Response:
-    """The invoice as EN 16931 XML: ``?syntax=cii`` (the default) or ``ubl``."""
+def _syntax(request: Request) -> Syntax:
+    """``?syntax=cii`` (the default) or ``ubl``, and no other query parameter."""
     query = request.query_params
     for name in query:
         if name != "syntax":
             raise ValidationError(f"Unknown query parameter: {name}", name)
-    xml = books(request).einvoices.invoice_xml(request.path_params["id"], Syntax.parse(query.get("syntax")))
+    return Syntax.parse(query.get("syntax"))
+
+
+def _xml(xml: XmlFile) -> Response:
     return Response(xml.data, media_type="application/xml", headers={"Content-Disposition": attachment(xml.filename)})
+
+
+def invoice_xml(request: Request, _body: None) -> Response:
+    """The invoice as EN 16931 XML."""
+    return _xml(books(request).einvoices.invoice_xml(request.path_params["id"], _syntax(request)))
+
+
+def credit_note_xml(request: Request, _body: None) -> Response:
+    """The credit note as EN 16931 XML (type 381)."""
+    return _xml(books(request).einvoices.credit_note_xml(request.path_params["id"], _syntax(request)))
 
 
 def attachment(filename: str) -> str:

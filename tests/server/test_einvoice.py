@@ -96,3 +96,17 @@ def test_missing_data_is_409_naming_the_business_term_and_the_invoice_stays_a_dr
     assert refused.status_code == 409
     assert refused.json() == {"error": "Cannot make an EN 16931 invoice: missing seller country (BT-40)"}
     assert api.get(f"/api/v1/invoices/{draft['id']}").json()["data"]["status"] == "DRAFT"
+
+
+def test_a_credit_note_as_xml(server: Server, seller) -> None:
+    api, _account = seller
+    invoice = _issued(server, seller)
+    note = api.post(f"/api/v1/invoices/{invoice['id']}/credit-notes", json={"reason": "Cancelled"}).json()["data"]
+    for syntax, root in (("cii", b"CrossIndustryInvoice"), ("ubl", b"<CreditNote")):
+        response = api.get(f"/api/v1/credit-notes/{note['id']}/xml?syntax={syntax}")
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("application/xml")
+        assert response.headers["content-disposition"] == f'attachment; filename="{note["creditNoteNumber"]}.xml"'
+        assert root in response.content and invoice["invoiceNumber"].encode() in response.content
+        validate(response.content)
+    assert api.get(f"/api/v1/credit-notes/{note['id']}/xml?syntax=x").status_code == 400

@@ -49,6 +49,7 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
         "/api/v1/credit-notes",
         "/api/v1/credit-notes/{id}",
         "/api/v1/credit-notes/{id}/pdf",
+        "/api/v1/credit-notes/{id}/xml",
     }
 
 

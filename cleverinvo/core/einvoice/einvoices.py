@@ -7,12 +7,13 @@ from pathlib import Path
 
 from cleverinvo.core import clock
 from cleverinvo.core.billing import issuing
+from cleverinvo.core.billing.credit_notes import CreditNotes
 from cleverinvo.core.billing.export import target_file, write_file
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.einvoice import facturx_pdf
 from cleverinvo.core.einvoice.cii import to_cii
 from cleverinvo.core.einvoice.model import Document
-from cleverinvo.core.einvoice.semantic import invoice_document
+from cleverinvo.core.einvoice.semantic import credit_note_document, invoice_document
 from cleverinvo.core.einvoice.ubl import to_ubl
 from cleverinvo.core.errors import Conflict, ValidationError
 from cleverinvo.core.pdf import render_invoice
@@ -74,11 +75,21 @@ class EInvoices:
 
     def __init__(self, account_id: str) -> None:
         self.invoices = Invoices(account_id)
+        self.credit_notes = CreditNotes(account_id)
 
     def invoice_xml(self, invoice_id: str, syntax: Syntax = Syntax.CII) -> XmlFile:
         """The invoice as EN 16931 XML in ``syntax``. ``NotFound``, or ``Conflict`` naming what is missing."""
         invoice = self.invoices.get(invoice_id)
         return XmlFile(f"{invoice.number}.xml", syntax.write(invoice_model(invoice, issuing.parties(invoice))))
+
+    def credit_note_xml(self, credit_note_id: str, syntax: Syntax = Syntax.CII) -> XmlFile:
+        """The credit note as EN 16931 XML (type 381, referencing its invoice) in ``syntax``, with the seller and
+        client its invoice was issued with. ``NotFound``, or ``Conflict`` naming what is missing."""
+        note = self.credit_notes.get(credit_note_id)
+        invoice = self.invoices.get(note.invoice_id)
+        shown = issuing.parties(invoice)
+        document = credit_note_document(note, invoice, shown.seller, shown.client_ref)
+        return XmlFile(f"{note.number}.xml", syntax.write(document))
 
     def facturx_pdf(self, invoice_id: str) -> bytes:
         """The invoice as a Factur-X PDF, whatever the account's ``eInvoice`` setting; not stored."""

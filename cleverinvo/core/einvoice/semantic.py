@@ -8,8 +8,10 @@ the invoice or its seller lacks is collected and refused at once, each item name
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import babel
 
@@ -25,13 +27,14 @@ from cleverinvo.core.einvoice.model import (
     PaymentInstructions,
     PaymentMeansCode,
     PostalAddress,
+    PrecedingInvoice,
     Totals,
     TypeCode,
     VatBreakdown,
 )
 from cleverinvo.core.errors import Conflict
-from cleverinvo.core.money import CONTEXT, Currency
-from cleverinvo.core.records import Account, BankDetails, ClientRef, Invoice, LineItem, SellerProfile
+from cleverinvo.core.money import CONTEXT, ZERO, Currency
+from cleverinvo.core.records import Account, BankDetails, ClientRef, CreditNote, Invoice, LineItem, SellerProfile
 
 TWO_PLACES = Decimal("0.01")
 NO_VAT = (TaxCategory.EXEMPT, TaxCategory.REVERSE_CHARGE, TaxCategory.INTRA_EU, TaxCategory.EXPORT)
@@ -223,47 +226,108 @@ def _checked_common(
     return categories, invoice.currency
 
 
-def invoice_document(invoice: Invoice, seller: Account, client: ClientRef) -> Document:
-    """The EN 16931 model of an invoice (type 380), from the seller (profile and bank) and the client it was
-    issued with (the copy taken when it was issued).
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    """What an invoice and a credit note share: lines, VAT groups and totals, and what was already paid."""
 
-    ``Conflict`` naming every missing business term when EN 16931 cannot be met.
-    """
+    lines: Sequence[LineItem]
+    taxes: Sequence[TaxLine]
+    subtotal: Decimal
+    discount_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    paid: Decimal
+
+
+def _document(
+    kind: str, priced: _Priced, invoice: Invoice, seller: Account, client: ClientRef, **head: Any
+) -> Document:
+    """The model of a priced document of ``invoice`` (itself, or a credit note of it); ``head`` holds the terms
+    that differ between the two (number, dates, type, notes, references, payment)."""
     problems = _Problems()
-    categories, cur = _checked_common(invoice, invoice.line_items, invoice.taxes, problems)
+    categories, cur = _checked_common(invoice, priced.lines, priced.taxes, problems)
     party_seller = _seller(seller.seller, categories, problems)
     party_buyer = _buyer(client, categories, problems)
-    lines = tuple(_line(i, item, cur, problems) for i, item in enumerate(invoice.line_items, start=1))
+    lines = tuple(_line(i, item, cur, problems) for i, item in enumerate(priced.lines, start=1))
     reason = _text(invoice.tax_exemption_reason)
-    taxes = tuple(_breakdown(tax, reason, cur, problems) for tax in invoice.taxes)
-    net = invoice.subtotal - invoice.discount_total
+    taxes = tuple(_breakdown(tax, reason, cur, problems) for tax in priced.taxes)
+    net = priced.subtotal - priced.discount_total
     totals = Totals(
         line_net=_amount(net, "sum of invoice line net amounts (BT-106)", cur, problems),
         tax_exclusive=_amount(net, "invoice total without VAT (BT-109)", cur, problems),
-        tax=_amount(invoice.tax_total, "invoice total VAT amount (BT-110)", cur, problems),
-        tax_inclusive=_amount(invoice.total, "invoice total with VAT (BT-112)", cur, problems),
-        prepaid=_amount(invoice.amount_paid, "paid amount (BT-113)", cur, problems),
-        payable=_amount(invoice.total - invoice.amount_paid, "amount due for payment (BT-115)", cur, problems),
+        tax=_amount(priced.tax_total, "invoice total VAT amount (BT-110)", cur, problems),
+        tax_inclusive=_amount(priced.total, "invoice total with VAT (BT-112)", cur, problems),
+        prepaid=_amount(priced.paid, "paid amount (BT-113)", cur, problems),
+        payable=_amount(priced.total - priced.paid, "amount due for payment (BT-115)", cur, problems),
     )
-    problems.raise_any("invoice")
+    problems.raise_any(kind)
     return Document(
-        number=invoice.number,
-        issue_date=invoice.issue_date,
-        type_code=TypeCode.INVOICE,
         currency=cur.code,
-        due_date=invoice.due_date,
         buyer_reference=_text(invoice.buyer_reference),
-        payment_terms=_text(invoice.terms),
-        notes=tuple(note for note in (_text(invoice.notes),) if note),
-        preceding_invoice=None,
         seller=party_seller,
         buyer=party_buyer,
         delivery_date=invoice.service_date,
         period_start=invoice.service_period_start,
         period_end=invoice.service_period_end,
         deliver_to_country=party_buyer.address.country if TaxCategory.INTRA_EU in categories else None,  # BR-IC-12
-        payment=_payment(seller.bank, seller.seller, invoice.number, cur.code),
         taxes=taxes,
         totals=totals,
         lines=lines,
+        **head,
+    )
+
+
+def invoice_document(invoice: Invoice, seller: Account, client: ClientRef) -> Document:
+    """The EN 16931 model of an invoice (type 380), from the seller (profile and bank) and the client it was
+    issued with (the copy taken when it was issued).
+
+    ``Conflict`` naming every missing business term when EN 16931 cannot be met.
+    """
+    priced = _Priced(
+        invoice.line_items,
+        invoice.taxes,
+        invoice.subtotal,
+        invoice.discount_total,
+        invoice.tax_total,
+        invoice.total,
+        invoice.amount_paid,
+    )
+    return _document(
+        "invoice",
+        priced,
+        invoice,
+        seller,
+        client,
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        type_code=TypeCode.INVOICE,
+        due_date=invoice.due_date,
+        payment_terms=_text(invoice.terms),
+        notes=tuple(note for note in (_text(invoice.notes),) if note),
+        preceding_invoice=None,
+        payment=_payment(seller.bank, seller.seller, invoice.number, invoice.currency.code),
+    )
+
+
+def credit_note_document(note: CreditNote, invoice: Invoice, seller: Account, client: ClientRef) -> Document:
+    """The EN 16931 model of a credit note (type 381) of ``invoice``, which it references (BG-3), with the
+    seller and client the invoice was issued with; its reason is its note (BT-22). Nothing of it is paid yet.
+
+    ``Conflict`` naming every missing business term when EN 16931 cannot be met.
+    """
+    priced = _Priced(note.line_items, note.taxes, note.subtotal, note.discount_total, note.tax_total, note.total, ZERO)
+    return _document(
+        "credit note",
+        priced,
+        invoice,
+        seller,
+        client,
+        number=note.number,
+        issue_date=note.issue_date,
+        type_code=TypeCode.CREDIT_NOTE,
+        due_date=None,
+        payment_terms=None,
+        notes=tuple(reason for reason in (_text(note.reason),) if reason),
+        preceding_invoice=PrecedingInvoice(invoice.number, invoice.issue_date),
+        payment=None,
     )
