@@ -166,3 +166,24 @@ def test_cleverinvo_remind_prints_what_it_sent(ci, db_target, books, smtp_env, m
         and "No mail server is configured" in refused.stderr
         and "Traceback" not in refused.stderr
     )
+
+
+def test_credited_invoices_get_no_reminder_and_a_partial_credit_names_what_is_left(
+    books_with_reminders, smtp_env, monkeypatch
+) -> None:
+    books = books_with_reminders
+    voided = emailed_invoice(books, "C-1")
+    books.credit_notes.create(voided, {"reason": "Cancelled order"})  # all of it: VOID
+    partly = emailed_invoice(books, "C-2")
+    line = books.invoices.get(partly).line_items[0]
+    half = {"description": line.description, "quantity": line.quantity / 2, "unitPrice": line.unit_price}
+    books.credit_notes.create(partly, {"reason": "Half delivered", "lineItems": [half | {"taxRate": line.tax_rate}]})
+    smtp_env.received.clear()
+    at(DUE + dt.timedelta(days=3), monkeypatch)
+    sent = reminders.run_pass()
+    assert [(s.number, s.error) for s in sent] == [("C-2", None)]
+    [(subject, _)] = reminders_received(smtp_env)
+    due = books.invoices.get(partly).amount_due
+    assert "C-2" in subject and due > 0
+    text = next(g for g in smtp_env.received if g.message["Subject"] == subject).text
+    assert f"${due:,} is still open" in text
