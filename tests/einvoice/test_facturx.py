@@ -92,3 +92,15 @@ def test_a_factur_x_that_lacks_data_is_refused_before_rendering(seller: Books) -
     invoice_id = issue(seller, {**BUYERS["DE"], "country": None}, line(taxRate=Decimal(19)))
     with pytest.raises(Conflict, match=r"missing buyer country \(BT-55\)"):
         seller.einvoices.facturx_pdf(invoice_id)
+
+
+def test_a_credit_note_pdf_is_a_factur_x_too(e_invoicing: Books) -> None:
+    invoice_id = issue(e_invoicing, "FR", line(taxRate=Decimal(19)))
+    note = e_invoicing.credit_notes.create(invoice_id, {"reason": "Cancelled order"})
+    data = e_invoicing.credit_notes.pdf(note.id).data
+    pdf = pikepdf.open(io.BytesIO(data))
+    meta = pdf.open_metadata()
+    assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "B"
+    assert pdf.attachments["factur-x.xml"].obj.AFRelationship == "/Data"
+    name, xml = facturx.get_xml_from_pdf(data, check_xsd=True)
+    assert name == "factur-x.xml" and xml == e_invoicing.einvoices.credit_note_xml(note.id, Syntax.CII).data

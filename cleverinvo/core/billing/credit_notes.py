@@ -34,6 +34,9 @@ from cleverinvo.core.billing.invoices import (
 )
 from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import LineInput, TaxLine, Totals, compute_totals
+from cleverinvo.core.einvoice import facturx_pdf
+from cleverinvo.core.einvoice.cii import to_cii
+from cleverinvo.core.einvoice.semantic import credit_note_document
 from cleverinvo.core.errors import Conflict, NotFound, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
@@ -281,7 +284,8 @@ class CreditNotes:
         return Page(items=self._records(list(rows)), total=total, page=paging.page, limit=paging.limit)
 
     def pdf(self, credit_note_id: str) -> CreditNotePdf:
-        """The credit note's PDF: rendered the first time it is asked for, then always the same stored bytes."""
+        """The credit note's PDF: rendered the first time it is asked for, then always the same stored bytes; a
+        Factur-X (its EN 16931 XML inside) when the invoice's seller makes e-invoices."""
         credit_note = self.get(credit_note_id)
         filename = f"{credit_note.number}.pdf"
         stored = models.CreditNotePdf.get_or_none(models.CreditNotePdf.credit_note == credit_note.id)
@@ -289,9 +293,17 @@ class CreditNotes:
             return CreditNotePdf(filename, bytes(stored.data))
         invoice = self.invoices.get(credit_note.invoice_id)
         shown = issuing.parties(invoice)
-        data = render_credit_note(
-            credit_note, dataclasses.replace(invoice, client=shown.client_ref), shown.seller, shown.logo
-        )
+        shown_invoice = dataclasses.replace(invoice, client=shown.client_ref)
+        if shown.seller.e_invoice:  # a Factur-X, like the invoice it corrects
+            xml = to_cii(credit_note_document(credit_note, invoice, shown.seller, shown.client_ref))
+            pdf = render_credit_note(credit_note, shown_invoice, shown.seller, shown.logo, archival=True)
+            author = shown.seller.seller.name or shown.seller.name
+            subject = f"Credit note {credit_note.number} for invoice {invoice.number}"
+            data = facturx_pdf.embed(
+                pdf, xml, title=credit_note.number, author=author, subject=subject, moment=credit_note.created_at
+            )
+        else:
+            data = render_credit_note(credit_note, shown_invoice, shown.seller, shown.logo)
         with transaction():
             models.CreditNotePdf.insert(
                 credit_note=credit_note.id, data=data, rendered_at=clock.now()

@@ -41,7 +41,10 @@ def credit_note_sheet(credit_note: CreditNote, invoice: Invoice, account: Accoun
     )
 
 
-def render_credit_note(credit_note: CreditNote, invoice: Invoice, account: Account, logo: Logo | None) -> bytes:
-    """The credit note as PDF bytes, dated when it was made: the same credit note always gives the same bytes."""
+def render_credit_note(
+    credit_note: CreditNote, invoice: Invoice, account: Account, logo: Logo | None, archival: bool = False
+) -> bytes:
+    """The credit note as PDF bytes, dated when it was made: the same credit note always gives the same bytes;
+    PDF/A-3B when ``archival`` (the base of a Factur-X PDF)."""
     sheet = credit_note_sheet(credit_note, invoice, account, logo)
-    return render(sheet, credit_note.created_at, identity=f"{credit_note.id}/1")
+    return render(sheet, credit_note.created_at, identity=f"{credit_note.id}/1", archival=archival)
