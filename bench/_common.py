@@ -3,6 +3,7 @@ database. The server pieces reuse tests/server/helpers.py (the CLI path, free po
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import statistics
 import subprocess
@@ -20,6 +21,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from cleverinvo.core import Books  # noqa: E402
+from cleverinvo.core.ids import new_id  # noqa: E402
+from cleverinvo.core.storage import models  # noqa: E402
 from cleverinvo.core.storage.db import transaction  # noqa: E402
 from tests.server.helpers import CLI, Server, free_port, run_cli  # noqa: E402
 
@@ -71,6 +74,56 @@ def seed(
                 count += 1
         if progress and count % 10_000 == 0:
             progress(f"  seeded {count:,} invoices")
+    return count
+
+
+def copy_invoices(
+    books: Books, invoices: int, client_ids: list[str], progress: Callable[[str], None] | None = None
+) -> int:
+    """Grow an account to ``invoices`` invoices fast: copies of the invoices it has (rows, line items and payments,
+    every column as stored, so a column added later is copied too), numbered on from the account's next number,
+    newer than the originals and spread over ``client_ids``. For books too large to seed through the library in a
+    bench's time; the originals were made by it. Returns the invoice count."""
+    account = models.Account.get_by_id(books.account_id)
+    templates = list(models.Invoice.select().where(models.Invoice.account == books.account_id).limit(BATCH).dicts())
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for line in models.LineItem.select().where(models.LineItem.invoice.in_([t["id"] for t in templates])).dicts():
+        lines.setdefault(line["invoice"], []).append(line)
+    payments: dict[str, list[dict[str, Any]]] = {}
+    for paid in models.Payment.select().where(models.Payment.invoice.in_([t["id"] for t in templates])).dicts():
+        payments.setdefault(paid["invoice"], []).append(paid)
+    count = models.Invoice.select().where(models.Invoice.account == books.account_id).count()
+    number, started = account.next_number, dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    while count < invoices:
+        rows, line_rows, payment_rows = [], [], []
+        for template in templates[: min(BATCH, invoices - count)]:
+            invoice_id, text = new_id(), f"{account.number_prefix}{number:0{account.number_width}d}"
+            at = started + dt.timedelta(microseconds=count)
+            rows.append(
+                {
+                    **template,
+                    "id": invoice_id,
+                    "number": text,
+                    "search": text.casefold(),
+                    "client": client_ids[count % len(client_ids)],
+                    "created_at": at,
+                    "updated_at": at,
+                }
+            )
+            line_rows += [{**li, "id": None, "invoice": invoice_id} for li in lines.get(template["id"], [])]
+            payment_rows += [{**p, "id": new_id(), "invoice": invoice_id} for p in payments.get(template["id"], [])]
+            number, count = number + 1, count + 1
+        for line in line_rows:
+            del line["id"]
+        with transaction():
+            models.Invoice.insert_many(rows).execute()
+            for chunk in range(0, len(line_rows), 200):
+                models.LineItem.insert_many(line_rows[chunk : chunk + 200]).execute()
+            if payment_rows:
+                models.Payment.insert_many(payment_rows).execute()
+            models.Account.update(next_number=number).where(models.Account.id == books.account_id).execute()
+        if progress and count % 10_000 == 0:
+            progress(f"  copied up to {count:,} invoices")
     return count
 
 

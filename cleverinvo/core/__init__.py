@@ -8,6 +8,7 @@
 
 from cleverinvo.core.errors import (
     AuthenticationError,
+    Busy,
     CleverInvoError,
     Conflict,
     DeliveryFailed,
@@ -32,6 +33,7 @@ __all__ = [
     "DB_ENV_VAR",
     "AuthenticationError",
     "Books",
+    "Busy",
     "CleverInvo",
     "CleverInvoError",
     "Conflict",

@@ -12,7 +12,7 @@ from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.paging import Paging
 from cleverinvo.core.records import Client, Language, Page
-from cleverinvo.core.storage import models
+from cleverinvo.core.storage import models, tally
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.search import matching, search_key
 
@@ -151,7 +151,11 @@ class Clients:
         query = models.Client.select().where(mine)
         if active is not None:
             query = query.where(models.Client.is_active == active)
-        total = query.count()
+        if paging.search is None and active is not None:  # the count the database keeps
+            counts = tally.of(self.account_id)
+            total = counts.active_clients if active else counts.archived_clients
+        else:
+            total = query.count()
         rows = paging.rows(query.order_by(models.Client.created_at.desc(), models.Client.id.desc()), total)
         return Page(items=tuple(to_record(r) for r in rows), total=total, page=paging.page, limit=paging.limit)
 

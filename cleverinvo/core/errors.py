@@ -70,6 +70,14 @@ class Unavailable(CleverInvoError):
         self.retry_after = retry_after
 
 
+class Busy(CleverInvoError):
+    """Work the server cannot take on now (a full queue, a stop under way); ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class SchemaError(CleverInvoError):
     """The database cannot be used by this version of CleverInvo."""
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import threading
 
 import peewee as pw
 
@@ -24,7 +25,10 @@ from cleverinvo.core.einvoice.einvoices import EInvoices
 from cleverinvo.core.records import Account, ApiKeyInfo, Dashboard, KeyIdentity
 from cleverinvo.core.schedule import recurring
 from cleverinvo.core.schedule.recurring import Occurrence, RecurringInvoices
-from cleverinvo.core.storage.db import open_database, transaction
+from cleverinvo.core.storage.db import open_database, resolve_target, transaction
+from cleverinvo.core.turns import TakingTurns
+
+POSTGRES_THREADS = 4  # database threads per process on PostgreSQL (one connection each)
 
 
 class Books:
@@ -55,20 +59,42 @@ class Books:
 class CleverInvo:
     """An open CleverInvo database. One is open per process at a time."""
 
-    def __init__(self, database: pw.Database) -> None:
+    def __init__(self, database: pw.Database, target: str) -> None:
         self.database = database
+        self.target = target  # the path or URL it was opened from, for other processes to open it too
         self.accounts = Accounts()
         self.view_pages = ViewPages()
+        self._books: dict[str, Books] = {}
+        self._books_lock = threading.Lock()
+        self._executor: TakingTurns | None = None
         with transaction():
             self.accounts.get_or_create(DEFAULT_ACCOUNT)
+
+    @property
+    def executor(self) -> TakingTurns:
+        """The threads a server runs its calls into the core on, each account in turn: one for SQLite (a single
+        writer, and no hand-over of the GIL between threads for every row), a few for PostgreSQL (one
+        connection each)."""
+        with self._books_lock:
+            if self._executor is None:
+                threads = 1 if isinstance(self.database, pw.SqliteDatabase) else POSTGRES_THREADS
+                self._executor = TakingTurns(threads, "cleverinvo-db", finish=self.database.close)
+            return self._executor
 
     def books(self, account: str = DEFAULT_ACCOUNT, actor: str = events.SYSTEM) -> Books:
         """The books of the account with this name, worked on by ``actor`` (``tui``, ``cli`` or ``system``)."""
         return Books(self.accounts.get(account), actor)
 
     def books_for(self, identity: KeyIdentity) -> Books:
-        """The books of the account a verified API key speaks for; the key's prefix is their actor."""
-        return Books(accounts.to_record(accounts.row(identity.account_id)), identity.prefix)
+        """The books of the account a verified API key speaks for, the key's prefix their actor; read once per key,
+        then kept (an account's id and name never change, and everything else ``Books`` does reads the database
+        when asked)."""
+        found = self._books.get(identity.key_id)
+        if found is None:
+            found = Books(accounts.to_record(accounts.row(identity.account_id)), identity.prefix)
+            with self._books_lock:
+                self._books[identity.key_id] = found
+        return found
 
     def verify_key(self, key: str, source: str | None = None) -> KeyIdentity:
         """The identity behind an API key; ``AuthenticationError`` when it is malformed, unknown or revoked, and
@@ -101,9 +127,11 @@ class CleverInvo:
         return reminders.run_pass()
 
     def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
         self.database.close()
 
 
 def open(db: str | os.PathLike[str] | None = None) -> CleverInvo:
     """Open (creating or migrating as needed) the database at ``db``, ``$CLEVERINVO_DB`` or the default file."""
-    return CleverInvo(open_database(db))
+    return CleverInvo(open_database(db), resolve_target(db))

@@ -4,7 +4,9 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from starlette.responses import Response
 import cleverinvo.core
 from cleverinvo.core import (
     AuthenticationError,
+    Busy,
     CleverInvoError,
     Conflict,
     DeliveryFailed,
@@ -30,6 +33,7 @@ from cleverinvo.core import (
     ValidationError,
 )
 from cleverinvo.core.access.ratelimit import LIMIT, Limiter, RateLimiter, SharedRateLimiter
+from cleverinvo.core.billing.rendering import Limits, RenderFailed, RenderPool
 from cleverinvo.server import periodic
 from cleverinvo.server.conventions import ConventionsMiddleware, cors
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, error
@@ -38,6 +42,7 @@ from cleverinvo.server.routes import routes
 from cleverinvo.server.run import RATE_STATE_VAR
 
 log = logging.getLogger("cleverinvo.server")
+RENDER_PROCESSES_VAR = "CLEVERINVO_RENDER_PROCESSES"
 
 GZIP_FROM_BYTES = 2048  # smaller JSON gains little from gzip
 CLOSE = {"Connection": "close"}  # uvicorn ends the connection after an unexpected failure: say so
@@ -52,6 +57,8 @@ STATUS_OF: dict[type[CleverInvoError], int] = {  # the first class that matches 
     Conflict: 409,
     IdempotencyMismatch: 422,
     DeliveryFailed: 502,
+    Busy: 503,
+    RenderFailed: 503,
 }
 
 
@@ -67,6 +74,8 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if status == 500:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.message)
         return error(500, "Internal server error", CLOSE)
+    if isinstance(exc, Busy):
+        return error(status, exc.message, {"Retry-After": str(exc.retry_after)})
     return error(status, exc.message)
 
 
@@ -103,21 +112,59 @@ def rate_limiter(ci: cleverinvo.core.CleverInvo) -> Limiter:
     return SharedRateLimiter(Path(shared), limit) if shared else RateLimiter(limit)
 
 
+def render_limits() -> Limits:
+    """The render workers per server worker: ``CLEVERINVO_RENDER_PROCESSES`` (an operator setting), else one."""
+    value = os.environ.get(RENDER_PROCESSES_VAR, "")
+    return Limits(processes=int(value)) if value.isdigit() and int(value) > 0 else Limits()
+
+
+def abandon_renders_on_stop(renders: RenderPool) -> Callable[[], None]:
+    """On SIGINT or SIGTERM, end every wait for a render at once (then uvicorn's own handler runs), so that a stop
+    never waits for a PDF; returns what puts the handlers back. Signals reach the main thread only: elsewhere
+    (an app run by a test client) nothing is installed."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def stopping(signum: int, frame: object) -> None:
+        loop.call_soon_threadsafe(renders.abandon)
+        handler = previous[signal.Signals(signum)]
+        if callable(handler):
+            handler(signum, frame)
+
+    for sig in previous:
+        signal.signal(sig, stopping)
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            if signal.getsignal(sig) is stopping:
+                signal.signal(sig, handler)
+
+    return restore
+
+
 def create_app(db: str | None = None) -> Starlette:
     """The v1 API over the database ``db`` (else ``CLEVERINVO_DB``, else the default file)."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.ci = cleverinvo.core.open(db)
-        app.state.limiter = rate_limiter(app.state.ci)
-        background = asyncio.create_task(periodic.run_forever(app.state.ci))
+        ci = cleverinvo.core.open(db)
+        renders = RenderPool(ci.target, render_limits())
+        app.state.ci, app.state.renders = ci, renders
+        renders.start()
+        restore = abandon_renders_on_stop(renders)
+        app.state.limiter = rate_limiter(ci)
+        background = asyncio.create_task(periodic.run_forever(ci))
         try:
             yield
         finally:
             background.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await background
-            app.state.ci.close()
+            restore()
+            renders.close()
+            ci.close()
 
     middleware = [
         *cors(),  # first: a preflight is answered without a key

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import simplejson
-from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from cleverinvo.core import ValidationError
@@ -69,9 +68,8 @@ class JSONResponse(Response):
         content: Any,
         status_code: int = 200,
         headers: dict[str, str] | None = None,
-        background: BackgroundTask | None = None,
     ) -> None:
-        super().__init__(content, status_code, headers, background=background)
+        super().__init__(content, status_code, headers)
 
     def render(self, content: Any) -> bytes:
         return simplejson.dumps(content, use_decimal=True, ensure_ascii=False, separators=(",", ":")).encode()

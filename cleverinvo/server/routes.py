@@ -27,7 +27,7 @@ routes = [
     Route(INVOICE, endpoint(views.get_invoice), methods=["GET"], name="invoice"),
     Route(INVOICE, endpoint(views.update_invoice, body="required"), methods=["PUT", "PATCH"], name="invoice-update"),
     Route(INVOICE, endpoint(views.delete_invoice), methods=["DELETE"], name="invoice-delete"),
-    Route(f"{INVOICE}/pdf", endpoint(views.invoice_pdf), methods=["GET"], name="invoice-pdf"),
+    Route(f"{INVOICE}/pdf", views.invoice_pdf, methods=["GET"], name="invoice-pdf"),
     Route(f"{INVOICE}/xml", endpoint(views.invoice_xml), methods=["GET"], name="invoice-xml"),
     Route(f"{INVOICE}/send", endpoint(views.send_invoice, body="optional"), methods=["POST"], name="invoice-send"),
     Route(f"{INVOICE}/payments", endpoint(views.list_payments), methods=["GET"], name="payments"),

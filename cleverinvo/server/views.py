@@ -1,25 +1,36 @@
-"""The v1 endpoints. Each view parses, calls the core and renders; it runs in the threadpool (peewee is sync).
+"""The v1 endpoints. Each view parses, calls the core and renders; it runs on the core's database threads
+(``CleverInvo.executor``: peewee is synchronous), never on the event loop.
 
 ``endpoint`` adapts a plain ``def view(request, body)`` to Starlette: it reads the JSON body (within the size
-limit) on the event loop, then runs the view in a worker thread.
+limit) on the event loop, then runs the view on a database thread.
 """
 
+import asyncio
 from collections.abc import Callable, Mapping
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from starlette.background import BackgroundTask
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from cleverinvo.core import Books, NotFound, UnsupportedMediaType, ValidationError, unavailable
 from cleverinvo.core.access import idempotency
+from cleverinvo.core.billing.documents import InvoicePdf, PdfWanted
+from cleverinvo.core.billing.rendering import RenderPool
 from cleverinvo.core.einvoice.einvoices import Syntax, XmlFile
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
 
 View = Callable[[Request, Any], Response]
+T = TypeVar("T")
+
+
+async def on_db(request: Request, call: Callable[..., T], *args: Any) -> T:
+    """``call(*args)`` on a database thread of this process in the turn of the request's account, awaited."""
+    identity = getattr(request.state, "identity", None)
+    caller = identity.account_id if identity is not None else ""
+    return await asyncio.wrap_future(request.app.state.ci.executor.submit(caller, partial(call, *args)))
 
 
 async def read_body(request: Request) -> bytes:
@@ -42,13 +53,16 @@ def endpoint(view: View, body: str = "none") -> Callable[[Request], Any]:
     async def handle(request: Request) -> Response:
         try:
             if body == "none":
-                return await run_in_threadpool(view, request, None)
+                return await on_db(request, view, request, None)
             raw = await read_body(request)
-            parsed = {} if body == "optional" and not raw.strip() else parse_json(raw)
+
+            def parsed() -> Any:
+                return {} if body == "optional" and not raw.strip() else parse_json(raw)
+
             key = request.headers.get("idempotency-key")
-            if key is None or request.method != "POST":
-                return await run_in_threadpool(view, request, parsed)
-            return await idempotent(view, request, parsed, key, raw)
+            if key is None or request.method != "POST":  # parsed in the account's turn too, not on the event loop
+                return await on_db(request, lambda: view(request, parsed()))
+            return await idempotent(view, request, parsed(), key, raw)
         except Exception as exc:
             fault = unavailable(exc)  # a busy or full database: 503, not 500
             if fault is None or fault is exc:
@@ -61,7 +75,8 @@ def endpoint(view: View, body: str = "none") -> Callable[[Request], Any]:
 
 async def idempotent(view: View, request: Request, parsed: Any, key: str, raw: bytes) -> Response:
     """Run a POST once per ``Idempotency-Key``: replay its recorded response to retries."""
-    outcome = await run_in_threadpool(
+    outcome = await on_db(
+        request,
         idempotency.run_once,
         request.state.identity.key_id,
         key,
@@ -109,9 +124,14 @@ def list_params(request: Request, *extra: str) -> dict[str, Any]:
     return params
 
 
-def _pdf_later(books: Books, invoice_id: str) -> BackgroundTask:
-    """Render the PDF right after the response is sent, so a download finds it ready."""
-    return BackgroundTask(books.documents.refresh, invoice_id)
+def renders(request: Request) -> RenderPool:
+    """This server worker's PDF render processes."""
+    return request.app.state.renders
+
+
+def _pdf_later(request: Request, books: Books, invoice_id: str, version: int) -> None:
+    """Have the PDF rendered by a render process, so that a download finds it ready; the response does not wait."""
+    renders(request).refresh(books.account_id, PdfWanted(invoice_id, version))
 
 
 def health(request: Request, _body: None) -> Response:
@@ -148,7 +168,8 @@ def list_invoices(request: Request, _body: None) -> Response:
 def create_invoice(request: Request, body: Any) -> Response:
     mine = books(request)
     made = mine.invoices.create(body)
-    return JSONResponse({"data": render.invoice(made)}, status_code=201, background=_pdf_later(mine, made.id))
+    _pdf_later(request, mine, made.id, made.version)
+    return JSONResponse({"data": render.invoice(made)}, status_code=201)
 
 
 def get_invoice(request: Request, _body: None) -> Response:
@@ -158,7 +179,8 @@ def get_invoice(request: Request, _body: None) -> Response:
 def update_invoice(request: Request, body: Any) -> Response:
     mine = books(request)
     changed = mine.invoices.update(request.path_params["id"], body)
-    return JSONResponse({"data": render.invoice(changed)}, background=_pdf_later(mine, changed.id))
+    _pdf_later(request, mine, changed.id, changed.version)
+    return JSONResponse({"data": render.invoice(changed)})
 
 
 def delete_invoice(request: Request, _body: None) -> Response:
@@ -166,8 +188,12 @@ def delete_invoice(request: Request, _body: None) -> Response:
     return Response(status_code=204)
 
 
-def invoice_pdf(request: Request, _body: None) -> Response:
-    pdf = books(request).documents.pdf(request.path_params["id"])
+async def invoice_pdf(request: Request) -> Response:
+    """The stored PDF, or one rendered now by a render process (shared with every request that wants it)."""
+    mine = await on_db(request, books, request)
+    pdf = await on_db(request, mine.documents.lookup, request.path_params["id"])
+    if not isinstance(pdf, InvoicePdf):
+        pdf = await asyncio.wrap_future(renders(request).render(mine.account_id, pdf))
     return Response(pdf.data, media_type="application/pdf", headers={"Content-Disposition": attachment(pdf.filename)})
 
 
@@ -206,7 +232,8 @@ def attachment(filename: str) -> str:
 def send_invoice(request: Request, body: Any) -> Response:
     mine = books(request)
     sent = mine.delivery.send(request.path_params["id"], body)
-    return JSONResponse({"data": render.invoice(sent)}, background=_pdf_later(mine, sent.id))
+    _pdf_later(request, mine, sent.id, sent.version)
+    return JSONResponse({"data": render.invoice(sent)})
 
 
 def list_payments(request: Request, _body: None) -> Response:
@@ -218,7 +245,8 @@ def list_payments(request: Request, _body: None) -> Response:
 def record_payment(request: Request, body: Any) -> Response:
     invoice_id, mine = request.path_params["id"], books(request)
     made = mine.invoices.record_payment(invoice_id, body)
-    return JSONResponse({"data": render.payment(made)}, status_code=201, background=_pdf_later(mine, invoice_id))
+    _pdf_later(request, mine, invoice_id, mine.invoices.number_and_version(invoice_id)[1])
+    return JSONResponse({"data": render.payment(made)}, status_code=201)
 
 
 def list_recurring(request: Request, _body: None) -> Response:

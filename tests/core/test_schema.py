@@ -38,6 +38,7 @@ def build_version_1(target: str) -> None:
         later += (models.InvoiceEvent, models.IssuedCopy)  # version 12
         later += (models.Quote, models.QuoteLine, models.QuotePdf)  # version 13
         later += (models.CreditNote, models.CreditNoteLine, models.CreditNotePdf)  # version 14
+        later += (models.Tally,)  # version 15
         database.create_tables([m for m in models.MODELS if m not in later])
         migrator = SchemaMigrator.from_database(database)
         status_index = next(i.name for i in database.get_indexes("invoice") if "credited_minor" in i.columns)

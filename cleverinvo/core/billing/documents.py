@@ -53,6 +53,14 @@ class InvoicePdf:
     version: int
 
 
+@dataclass(frozen=True, slots=True)
+class PdfWanted:
+    """An invoice at a version whose PDF is not stored: what a render must make."""
+
+    invoice_id: str
+    version: int
+
+
 class Documents:
     """The invoice and quote PDFs of one account. Another account's document is never found."""
 
@@ -90,6 +98,21 @@ class Documents:
         if data is None:
             raise NotFound(f"Invoice not found: {invoice_id}")
         return InvoicePdf(file_name(invoice.number, "pdf"), data, invoice.version)
+
+    def lookup(self, invoice_id: str) -> InvoicePdf | PdfWanted:
+        """The stored PDF if it shows the invoice as it is now, else what must be rendered (without rendering it).
+
+        ``NotFound`` when there is no such invoice.
+        """
+        number, version = self.invoices.number_and_version(invoice_id)
+        stored = (
+            models.InvoicePdf.select(models.InvoicePdf.data)
+            .where((models.InvoicePdf.invoice == invoice_id) & (models.InvoicePdf.version == version))
+            .get_or_none()
+        )
+        if stored is None:
+            return PdfWanted(invoice_id, version)
+        return InvoicePdf(file_name(number, "pdf"), bytes(stored.data), version)
 
     def refresh(self, invoice_id: str) -> None:
         """Render and store the PDF unless the stored one is current; for a background thread after each change.

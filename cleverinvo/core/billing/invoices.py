@@ -17,7 +17,7 @@ from typing import Any
 import peewee as pw
 
 from cleverinvo.core import accounts, clock
-from cleverinvo.core.billing import events, issuing, numbering
+from cleverinvo.core.billing import events, issuing, numbering, print_caps
 from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import LineInput, Totals, compute_totals
 from cleverinvo.core.clients import Clients
@@ -40,9 +40,10 @@ from cleverinvo.core.records import (
     Payment,
     Status,
 )
-from cleverinvo.core.storage import models
+from cleverinvo.core.storage import models, tally
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.search import by_number_or_client, search_key
+from cleverinvo.core.storage.statements import insert_rows
 
 INVOICE_FIELDS = (
     "clientId",
@@ -112,12 +113,14 @@ def parse_lines(raw: Sequence[Any]) -> list[ParsedLine]:
     for index, item in enumerate(raw):
         f = Fields(item, LINE_FIELDS, prefix=f"lineItems[{index}].", line=index)
         description = f.text("description", required=True, max_length=1000, multiline=True)
+        assert description is not None
+        print_caps.check_description(description, f.name("description"))
         quantity = f.decimal("quantity", required=True, above=ZERO, maximum=MAX_QUANTITY)
         unit_price = f.decimal("unitPrice", required=True, minimum=ZERO, maximum=MAX_UNIT_PRICE)
         tax_rate = f.decimal("taxRate", minimum=ZERO, maximum=HUNDRED, places=4)
         discount_rate = f.decimal("discountRate", minimum=ZERO, maximum=HUNDRED, places=4)
         category = _category(f, tax_rate or ZERO)
-        assert description is not None and quantity is not None and unit_price is not None
+        assert quantity is not None and unit_price is not None
         lines.append(
             ParsedLine(
                 description,
@@ -391,6 +394,20 @@ class Invoices:
             raise NotFound(f"Invoice not found: {invoice_id}")
         return found
 
+    def number_and_version(self, invoice_id: str) -> tuple[str, int]:
+        """An invoice's number and version alone (a cheap read), or ``NotFound``."""
+        found = (
+            models.Invoice.select(models.Invoice.number, models.Invoice.version)
+            .where((models.Invoice.id == invoice_id) & (models.Invoice.account == self.account_id))
+            .tuples()
+            .get_or_none()
+            if isinstance(invoice_id, str)
+            else None
+        )
+        if found is None:
+            raise NotFound(f"Invoice not found: {invoice_id}")
+        return found
+
     def get(self, invoice_id: str) -> Invoice:
         """One invoice with its line items, tax per rate, payments and client."""
         row = self._row(invoice_id)
@@ -440,7 +457,10 @@ class Invoices:
             where.append(models.Invoice.client == client_id)
         if status is not None:
             where.append(status_sql(clock.today()) == parse_status(status).value)
-        total = models.Invoice.select(models.Invoice.id).where(scope, *where).count()  # no join: each has its client
+        if paging.search is None and not where:  # the whole account: the count the database keeps
+            total = tally.of(self.account_id).invoices
+        else:
+            total = models.Invoice.select(models.Invoice.id).where(scope, *where).count()  # no join needed
         newest_first = self._query(scope, *where).order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc())
         rows = paging.rows(newest_first, total)
         items = tuple(InvoiceSummary(**_summary_fields(r, r.status)) for r in rows)
@@ -449,7 +469,7 @@ class Invoices:
     # Writing ------------------------------------------------------------------------------------------------
 
     def _write_lines(self, invoice_id: str, lines: Sequence[ParsedLine], totals: Totals, cur: Currency) -> None:
-        models.LineItem.insert_many([{"invoice": invoice_id, **r} for r in line_rows(lines, totals, cur)]).execute()
+        insert_rows(models.LineItem, [{"invoice": invoice_id, **r} for r in line_rows(lines, totals, cur)])
 
     def _claim_number(self, number: str) -> str:
         if numbering.is_taken(self.account_id, number):
@@ -488,6 +508,7 @@ class Invoices:
         check_not_before(issue, due, "dueDate")
         lines = parse_lines(raw_lines or [])
         check_exemption(lines, exemption)
+        print_caps.check_document((line.description for line in lines), notes, terms)
         totals = totals_within_bounds(lines, cur)
         now = clock.now()
         try:
@@ -560,6 +581,15 @@ class Invoices:
                     changes["issue_date"] = edit.issue
                 if edit.end is not None:
                     changes["due_date"] = edit.end
+                if edit.lines is not None or "notes" in changes or "terms" in changes:
+                    print_caps.check_document(
+                        (
+                            line.description
+                            for line in (self._stored_lines(row.id) if edit.lines is None else edit.lines)
+                        ),
+                        changes.get("notes", row.notes),
+                        changes.get("terms", row.terms),
+                    )
                 if edit.lines is not None or edit.currency is not None:
                     cur = edit.currency or currency(row.currency)
                     lines = edit.lines if edit.lines is not None else self._stored_lines(row.id)

@@ -16,7 +16,7 @@ from playhouse.db_url import connect as connect_url
 from playhouse.migrate import SchemaMigrator, migrate
 
 from cleverinvo.core.errors import SchemaError
-from cleverinvo.core.storage import search
+from cleverinvo.core.storage import search, tally
 from cleverinvo.core.storage.models import (
     MODELS,
     Account,
@@ -39,6 +39,7 @@ from cleverinvo.core.storage.models import (
     RecurringRun,
     ReminderClaim,
     SchemaVersion,
+    Tally,
     ViewLink,
     proxy,
 )
@@ -265,6 +266,12 @@ def _add_credit_notes(migrator: SchemaMigrator) -> None:
     )
 
 
+def _add_tally(migrator: SchemaMigrator) -> None:
+    """Version 15: the counts lists show as their total, kept by triggers (storage/tally.py)."""
+    Tally.create_table()
+    tally.create(migrator.database)
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -280,6 +287,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     12: _add_history_and_issued_copies,
     13: _add_quotes,
     14: _add_credit_notes,
+    15: _add_tally,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 
@@ -319,6 +327,7 @@ def _ensure_schema(database: pw.Database) -> int:
                 )
             database.create_tables(MODELS)
             search.create_indexes(database)
+            tally.create(database)
             SchemaVersion.create(version=LATEST_VERSION)
             return 0
         row = SchemaVersion.select().get_or_none()

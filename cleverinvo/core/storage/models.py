@@ -84,6 +84,15 @@ class AccountLogo(BaseModel):
     updated_at = pw.DateTimeField()
 
 
+class Tally(BaseModel):
+    """Counts of an account's rows, kept by triggers (storage/tally.py) in the transaction that changes them."""
+
+    account = pw.ForeignKeyField(Account, primary_key=True, on_delete="CASCADE")
+    active_clients = pw.BigIntegerField(default=0)
+    archived_clients = pw.BigIntegerField(default=0)
+    invoices = pw.BigIntegerField(default=0)
+
+
 class MonthlyUsage(BaseModel):
     """Invoices created per account and UTC calendar month: deleting an invoice does not give the slot back."""
 
@@ -464,6 +473,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Account,
     AccountLogo,
+    Tally,
     MonthlyUsage,
     Client,
     Invoice,
