@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import peewee as pw
@@ -15,6 +16,7 @@ from cleverinvo.core.records import Client, Language, Page
 from cleverinvo.core.storage import models, tally
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.search import matching, search_key
+from cleverinvo.core.storage.statements import Prepared
 
 # API name → (column, longest text). ``name`` is required on create; the rest are optional.
 _TEXT_FIELDS: dict[str, tuple[pw.Field, int]] = {
@@ -33,7 +35,27 @@ CREATE_FIELDS = (*_TEXT_FIELDS, "email", "country", "language")
 UPDATE_FIELDS = (*CREATE_FIELDS, "isActive")
 
 
-def to_record(row: models.Client) -> Client:
+def _newest(active: bool) -> Prepared:
+    """A page of the account's active (or archived) clients, newest first, as prepared SQL."""
+    return Prepared(
+        lambda account, limit, offset: (
+            models.Client.select()
+            .where((models.Client.account == account) & (models.Client.is_active == active))
+            .order_by(models.Client.created_at.desc(), models.Client.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ),
+        account="",
+        limit=0,
+        offset=0,
+    )
+
+
+_NEWEST = {True: _newest(True), False: _newest(False)}
+_FIELD_NAMES = tuple(f.name for f in models.Client._meta.sorted_fields)
+
+
+def to_record(row: models.Client | SimpleNamespace) -> Client:
     return Client(
         id=row.id,
         name=row.name,
@@ -151,11 +173,17 @@ class Clients:
         query = models.Client.select().where(mine)
         if active is not None:
             query = query.where(models.Client.is_active == active)
-        if paging.search is None and active is not None:  # the count the database keeps
-            counts = tally.of(self.account_id)
-            total = counts.active_clients if active else counts.archived_clients
-        else:
-            total = query.count()
+        if paging.search is None and active is not None:  # the hot path: counts the database keeps, prepared SQL
+            active_count, archived_count, _ = tally.of(self.account_id)
+            total = active_count if active else archived_count
+            page = (
+                ()
+                if paging.past_end(total)
+                else _NEWEST[active].rows(account=self.account_id, limit=paging.limit, offset=paging.offset)
+            )
+            items = tuple(to_record(SimpleNamespace(**dict(zip(_FIELD_NAMES, r, strict=True)))) for r in page)
+            return Page(items=items, total=total, page=paging.page, limit=paging.limit)
+        total = query.count()
         rows = paging.rows(query.order_by(models.Client.created_at.desc(), models.Client.id.desc()), total)
         return Page(items=tuple(to_record(r) for r in rows), total=total, page=paging.page, limit=paging.limit)
 

@@ -31,9 +31,17 @@ class Paging:
             raise ValidationError(f"Invalid query parameter: search must be at most {MAX_SEARCH} characters", "search")
         return cls(page=page, limit=limit, search=fold(search.strip()) or None if search else None)
 
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    def past_end(self, total: int) -> bool:
+        """Whether this page lies past the last of ``total`` rows: then it is empty, however far past, and its
+        offset is never sent to the database (a huge offset overflows SQL integers)."""
+        return self.offset >= total
+
     def rows(self, query: pw.ModelSelect, total: int) -> pw.ModelSelect | tuple[()]:
-        """This page of an ordered query that has ``total`` rows. A page past the end is empty, however far
-        past: its offset is never sent to the database (a huge offset overflows SQL integers)."""
-        if (self.page - 1) * self.limit >= total:
+        """This page of an ordered query that has ``total`` rows (none past the end)."""
+        if self.past_end(total):
             return ()
         return query.paginate(self.page, self.limit)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import peewee as pw
@@ -43,7 +44,7 @@ from cleverinvo.core.records import (
 from cleverinvo.core.storage import models, tally
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.search import by_number_or_client, search_key
-from cleverinvo.core.storage.statements import insert_rows
+from cleverinvo.core.storage.statements import Prepared, insert_rows
 
 INVOICE_FIELDS = (
     "clientId",
@@ -259,7 +260,43 @@ def preview_totals(currency_code: str, raw_lines: Sequence[Mapping[str, Any]]) -
     return totals_within_bounds(parse_lines(raw_lines), currency(currency_code))
 
 
-def _summary_fields(row: models.Invoice, status: str) -> dict[str, Any]:
+# What a list shows of an invoice and its client (then the status), read as plain values by prepared SQL.
+_LISTED_INVOICE = tuple(
+    getattr(models.Invoice, name)
+    for name in (
+        *("id", "number", "currency", "issue_date", "due_date", "subtotal_minor", "discount_minor", "tax_minor"),
+        *("total_minor", "paid_minor", "created_at", "updated_at"),
+    )
+)
+_LISTED_CLIENT = tuple(
+    getattr(models.Client, name)
+    for name in ("id", "name", "email", "address", "tax_id", "postal_code", "city", "country", "phone")
+)
+_NEWEST = Prepared(
+    lambda account, today, limit, offset: (
+        models.Invoice.select(*_LISTED_INVOICE, *_LISTED_CLIENT, status_sql(today).alias("status"))
+        .join(models.Client)
+        .where(models.Invoice.account == account)
+        .order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ),
+    account="",
+    today=dt.date.today(),
+    limit=0,
+    offset=0,
+)
+
+
+def _listed(values: tuple[Any, ...]) -> tuple[SimpleNamespace, str]:
+    """A row of ``_NEWEST`` as what ``_summary_fields`` reads."""
+    split = len(_LISTED_INVOICE)
+    row = SimpleNamespace(**{f.name: v for f, v in zip(_LISTED_INVOICE, values[:split], strict=True)})
+    row.client = SimpleNamespace(**{f.name: v for f, v in zip(_LISTED_CLIENT, values[split:-1], strict=True)})
+    return row, values[-1]
+
+
+def _summary_fields(row: models.Invoice | SimpleNamespace, status: str) -> dict[str, Any]:
     cur = currency(row.currency)
     client = row.client
     return {
@@ -457,10 +494,18 @@ class Invoices:
             where.append(models.Invoice.client == client_id)
         if status is not None:
             where.append(status_sql(clock.today()) == parse_status(status).value)
-        if paging.search is None and not where:  # the whole account: the count the database keeps
-            total = tally.of(self.account_id).invoices
-        else:
-            total = models.Invoice.select(models.Invoice.id).where(scope, *where).count()  # no join needed
+        if paging.search is None and not where:  # the hot path: the count the database keeps, prepared SQL
+            total = tally.of(self.account_id)[2]
+            page = (
+                ()
+                if paging.past_end(total)
+                else _NEWEST.rows(
+                    account=self.account_id, today=clock.today(), limit=paging.limit, offset=paging.offset
+                )
+            )
+            items = tuple(InvoiceSummary(**_summary_fields(*_listed(r))) for r in page)
+            return Page(items=items, total=total, page=paging.page, limit=paging.limit)
+        total = models.Invoice.select(models.Invoice.id).where(scope, *where).count()  # no join needed
         newest_first = self._query(scope, *where).order_by(models.Invoice.created_at.desc(), models.Invoice.id.desc())
         rows = paging.rows(newest_first, total)
         items = tuple(InvoiceSummary(**_summary_fields(r, r.status)) for r in rows)

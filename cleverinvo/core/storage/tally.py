@@ -10,6 +10,7 @@ never adds a lock-order deadlock; on SQLite the whole database has one writer.
 import peewee as pw
 
 from cleverinvo.core.storage import models
+from cleverinvo.core.storage.statements import Prepared
 
 _ACTIVE = "CASE WHEN {row}.is_active THEN 1 ELSE 0 END"
 
@@ -90,6 +91,15 @@ def create(database: pw.Database) -> None:
     )
 
 
-def of(account_id: str) -> models.Tally:
-    """The account's counts, as of this transaction."""
-    return models.Tally.get(models.Tally.account == account_id)
+_COUNTS = Prepared(
+    lambda account: models.Tally.select(
+        models.Tally.active_clients, models.Tally.archived_clients, models.Tally.invoices
+    ).where(models.Tally.account == account),
+    account="",
+)
+
+
+def of(account_id: str) -> tuple[int, int, int]:
+    """The account's active clients, archived clients and invoices, as of this transaction."""
+    active, archived, invoices = _COUNTS.rows(account=account_id)[0]
+    return active, archived, invoices
