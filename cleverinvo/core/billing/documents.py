@@ -135,14 +135,16 @@ class Documents:
 
     def _render_and_store(self, invoice: Invoice) -> bytes | None:
         """Render outside any transaction, then store, unless what the PDF shows changed meanwhile (then it is
-        returned, not stored) or a newer version is stored; ``None`` when the invoice was deleted meanwhile."""
+        returned, not stored) or a newer version is stored; when another render stored this version first, that
+        one is returned, so every download of a version is the same document. ``None`` when the invoice was
+        deleted meanwhile."""
         shown = issuing.parties(invoice)
         data = _render(invoice, shown)
         try:
             with transaction():
                 if self.invoices.get(invoice.id) != invoice or issuing.parties(invoice) != shown:
                     return data
-                _store(models.InvoicePdf, models.InvoicePdf.invoice, invoice.id, invoice.version, data)
+                data = _store(models.InvoicePdf, models.InvoicePdf.invoice, invoice.id, invoice.version, data)
         except (NotFound, pw.IntegrityError):  # deleted before the write, or (PostgreSQL) during it
             return None
         except Exception as exc:
@@ -174,7 +176,7 @@ class Documents:
             with transaction():
                 if self.quotes.get(quote.id) != quote or self.settings.get() != seller:
                     return data
-                _store(models.QuotePdf, models.QuotePdf.quote, quote.id, quote.version, data)
+                data = _store(models.QuotePdf, models.QuotePdf.quote, quote.id, quote.version, data)
         except (NotFound, pw.IntegrityError):
             return None
         except Exception as exc:
@@ -182,8 +184,9 @@ class Documents:
         return data
 
 
-def _store(table: type[models.BaseModel], key: pw.Field, document_id: str, version: int, data: bytes) -> None:
-    """Store a document's PDF of ``version``, never over one of a newer version."""
+def _store(table: type[models.BaseModel], key: pw.Field, document_id: str, version: int, data: bytes) -> bytes:
+    """Store a document's PDF of ``version``, never over one of a newer version; returns the PDF stored for that
+    version: ours, or the one another render stored first, so that every download of a version is one document."""
     table.insert(
         {key: document_id, table.version: version, table.data: data, table.rendered_at: clock.now()}
     ).on_conflict(
@@ -195,6 +198,8 @@ def _store(table: type[models.BaseModel], key: pw.Field, document_id: str, versi
         },
         where=table.version < pw.EXCLUDED.version,
     ).execute()
+    stored = table.select(table.data).where((key == document_id) & (table.version == version)).get_or_none()
+    return data if stored is None else bytes(stored.data)
 
 
 def _not_stored(exc: Exception, kind: str, document_id: str) -> None:
