@@ -265,7 +265,7 @@ _LISTED_INVOICE = tuple(
     getattr(models.Invoice, name)
     for name in (
         *("id", "number", "currency", "issue_date", "due_date", "subtotal_minor", "discount_minor", "tax_minor"),
-        *("total_minor", "paid_minor", "created_at", "updated_at"),
+        *("total_minor", "paid_minor", "credited_minor", "created_at", "updated_at"),
     )
 )
 _LISTED_CLIENT = tuple(
