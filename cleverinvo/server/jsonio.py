@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from cleverinvo.core import ValidationError
@@ -73,8 +74,9 @@ class JSONResponse(Response):
         content: Any,
         status_code: int = 200,
         headers: dict[str, str] | None = None,
+        background: BackgroundTask | None = None,
     ) -> None:
-        super().__init__(content, status_code, headers)
+        super().__init__(content, status_code, headers, background=background)
 
     def render(self, content: Any) -> bytes:
         return _encoder.encode(content)

@@ -51,7 +51,9 @@ routes = [
     ),
     Route("/api/v1/credit-notes", endpoint(views.list_credit_notes), methods=["GET"], name="credit-notes"),
     Route(CREDIT_NOTE, endpoint(views.get_credit_note), methods=["GET"], name="credit-note"),
-    Route(f"{CREDIT_NOTE}/pdf", endpoint(views.credit_note_pdf), methods=["GET"], name="credit-note-pdf"),
+    Route(
+        f"{CREDIT_NOTE}/pdf", endpoint(views.credit_note_pdf, renders_pdf=True), methods=["GET"], name="credit-note-pdf"
+    ),
     Route(f"{CREDIT_NOTE}/xml", endpoint(views.credit_note_xml), methods=["GET"], name="credit-note-xml"),
     Route(VIEW, viewpage.page, methods=["GET"], name="view-page"),
     Route(f"{VIEW}/pdf", viewpage.pdf, methods=["GET"], name="view-pdf"),

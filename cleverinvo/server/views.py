@@ -11,6 +11,8 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -47,11 +49,14 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def endpoint(view: View, body: str = "none") -> Callable[[Request], Any]:
-    """``body`` is "required" (a JSON body), "optional" (empty means ``{}``) or "none"."""
+def endpoint(view: View, body: str = "none", renders_pdf: bool = False) -> Callable[[Request], Any]:
+    """``body`` is "required" (a JSON body), "optional" (empty means ``{}``) or "none". A view that ``renders_pdf``
+    in this process runs in a worker thread instead: a render takes seconds, the database thread is everybody's."""
 
     async def handle(request: Request) -> Response:
         try:
+            if renders_pdf:
+                return await run_in_threadpool(view, request, None)
             if body == "none":
                 return await on_db(request, view, request, None)
             raw = await read_body(request)
@@ -274,7 +279,8 @@ def delete_recurring(request: Request, _body: None) -> Response:
 def remove_payment(request: Request, _body: None) -> Response:
     invoice_id, mine = request.path_params["id"], books(request)
     mine.invoices.remove_payment(invoice_id, request.path_params["paymentId"])
-    return Response(status_code=204, background=_pdf_later(mine, invoice_id))
+    _pdf_later(request, mine, invoice_id, mine.invoices.number_and_version(invoice_id)[1])
+    return Response(status_code=204)
 
 
 def create_credit_note(request: Request, body: Any) -> Response:
