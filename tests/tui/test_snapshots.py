@@ -132,6 +132,15 @@ def test_invoice_detail_of_a_draft(snap_compare, ids, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["draft"]))
 
 
+def test_credit_note_dialog(snap_compare, ids, app):
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["sent"], "c"))
+
+
+def test_invoice_detail_of_a_void_invoice_with_its_history(snap_compare, ids, books, app):
+    books.credit_notes.create(ids["partly"], {"reason": "Order cancelled"})
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["partly"]))
+
+
 def test_payment_dialog(snap_compare, ids, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=open_invoice(ids["partly"], "p"))
 

@@ -1,4 +1,5 @@
-"""Dialogs over the screens: confirm, pick a client, record a payment, export a PDF, create and show an API key."""
+"""Dialogs over the screens: confirm, pick a client, record a payment, credit an invoice, export a PDF, create and
+show an API key."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from cleverinvo.core import CleverInvoError
 from cleverinvo.core.billing.export import CannotWrite, FileExists
 from cleverinvo.core.i18n.numbers import parse_number
-from cleverinvo.core.records import Client, Invoice, NewApiKey, Page, Payment
+from cleverinvo.core.records import Client, CreditNote, Invoice, NewApiKey, Page, Payment
 from cleverinvo.tui import places
 from cleverinvo.tui.format import typed
 from cleverinvo.tui.screens.base import CoreModal, CoreScreen, ScreenResult
@@ -159,7 +161,12 @@ class FormDialog(CoreModal[Any]):
             if self.explain():
                 yield Static(self.explain(), classes="hint")
             yield from self.fields()
+            yield from self.extra()
         yield KeysFooter()
+
+    def extra(self) -> list[Widget]:
+        """Widgets below the fields (none by default)."""
+        return []
 
     def on_mount(self) -> None:
         self.query_one(FormField).input.focus()
@@ -213,6 +220,55 @@ class PaymentDialog(FormDialog):
             return invoices.record_payment(invoice_id, body)
 
         self.submit(record)
+
+
+class CreditNoteDialog(FormDialog):
+    """Credit an issued invoice: everything not yet credited (every line ticked) or the ticked lines, with a
+    reason; dismisses with the ``CreditNote``."""
+
+    TITLE_TEXT = "Credit note"
+
+    def __init__(self, invoice: Invoice) -> None:
+        super().__init__()
+        self.invoice = invoice
+
+    def explain(self) -> str:
+        left = self.shell.words.money(self.invoice.amount_to_credit, self.invoice.currency)
+        return f"{self.invoice.number}: {left} left to credit. Untick lines (Tab, Space) to credit only some."
+
+    def fields(self) -> list[FormField]:
+        return [FormField("Reason", "reason", placeholder="why the invoice is corrected")]
+
+    def extra(self) -> list[Widget]:
+        words, cur = self.shell.words, self.invoice.currency
+        choices = [
+            (f"{li.description[:40]}  {words.money(li.net, cur)}", index, True)
+            for index, li in enumerate(self.invoice.line_items)
+        ]
+        return [SelectionList[int](*choices, id="credit-lines")]
+
+    def action_submit(self) -> None:
+        notes = self.books.credit_notes
+        invoice = self.invoice
+        chosen = sorted(self.query_one("#credit-lines", SelectionList).selected)
+
+        def credit(values: dict[str, str]) -> CreditNote:
+            body: dict[str, Any] = {"reason": values["reason"]}
+            if len(chosen) != len(invoice.line_items):
+                body["lineItems"] = [
+                    {
+                        "description": li.description,
+                        "quantity": li.quantity,
+                        "unitPrice": li.unit_price,
+                        "taxRate": li.tax_rate,
+                        "discountRate": li.discount_rate,
+                        "taxCategory": li.tax_category.value,
+                    }
+                    for li in (invoice.line_items[i] for i in chosen)
+                ]
+            return notes.create(invoice.id, body)
+
+        self.submit(credit)
 
 
 def default_export_folder() -> Path:

@@ -1,5 +1,5 @@
-"""One invoice with everything about it; export its PDF, mark it sent or e-mail it, copy its view link, record
-payments, duplicate, delete."""
+"""One invoice with everything about it and its history; export its PDF, mark it sent or e-mail it, copy its view
+link, record and remove payments, credit it, duplicate, delete a draft."""
 
 from __future__ import annotations
 
@@ -15,16 +15,16 @@ from textual.widgets import Header, Static
 
 from cleverinvo.core import CleverInvoError, ProfileIncomplete
 from cleverinvo.core.delivery.links import view_url
-from cleverinvo.core.records import Invoice, Payment, Status
+from cleverinvo.core.records import CreditNote, Event, Invoice, Payment, Status
 from cleverinvo.tui.format import day, moment, rate, status_text
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.delivery import EmailDialog
-from cleverinvo.tui.screens.dialogs import ConfirmDialog, ExportDialog, PaymentDialog
+from cleverinvo.tui.screens.dialogs import ConfirmDialog, CreditNoteDialog, ExportDialog, PaymentDialog
 from cleverinvo.tui.screens.export_formats import FormatExportDialog
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.screens.settings import SettingsScreen
 from cleverinvo.tui.widgets.footer import KeysFooter
-from cleverinvo.tui.widgets.tables import Col, FittedTable
+from cleverinvo.tui.widgets.tables import Col, FittedTable, cursor_key
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
 LINE_COLUMNS = (
@@ -47,6 +47,18 @@ ALLOWED: dict[str, Callable[[Status], bool]] = {
     "delete": lambda status: status.editable,
     "mark_sent": lambda status: status.editable,
     "payment": lambda status: status.payable,
+    "credit": lambda status: status.creditable,
+}
+EVENT_LABELS = {
+    "created": "created",
+    "updated": "changed",
+    "issued": "issued",
+    "emailed": "e-mailed",
+    "viewed": "viewed by the client",
+    "payment_recorded": "payment recorded",
+    "payment_removed": "payment removed",
+    "credited": "credited",
+    "reminder_sent": "reminder sent",
 }
 
 
@@ -57,6 +69,8 @@ class InvoiceDetailScreen(CoreScreen[None]):
         Binding("t", "email", "E-mail", id="email"),
         Binding("l", "copy_link", "Copy link", id="copy-link"),
         Binding("p", "payment", "Payment", id="payment"),
+        Binding("r", "remove_payment", "Remove payment", id="remove-payment"),
+        Binding("c", "credit", "Credit note", id="credit"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("u", "duplicate", "Copy", id="duplicate"),
         Binding("delete", "delete", "Delete", id="delete"),
@@ -75,8 +89,9 @@ class InvoiceDetailScreen(CoreScreen[None]):
             yield FittedTable(LINE_COLUMNS, cursor_type="row", id="detail-lines")
             yield TotalsPanel(id="detail-totals")
             yield Static("Payments", id="payments-title", classes="section-title")
-            yield FittedTable(PAYMENT_COLUMNS, cursor_type="none", id="detail-payments")
+            yield FittedTable(PAYMENT_COLUMNS, cursor_type="row", id="detail-payments")
             yield Static("", id="detail-notes")
+            yield Static("", id="detail-history")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -89,7 +104,31 @@ class InvoiceDetailScreen(CoreScreen[None]):
         invoice_id = self.invoice_id
         invoices = self.books.invoices
         busy = self.query_one("#detail") if self.invoice is None else None  # later reloads keep showing the old
-        self.run_core(lambda: invoices.get(invoice_id), self.show, busy=busy, group="load")
+        self.run_core(
+            lambda: (invoices.get(invoice_id), invoices.events(invoice_id)), self.show_all, busy=busy, group="load"
+        )
+
+    def show_all(self, loaded: tuple[Invoice, tuple[Event, ...]]) -> None:
+        invoice, history = loaded
+        self.show(invoice)
+        self.show_history(history)
+
+    def show_history(self, history: tuple[Event, ...]) -> None:
+        """What happened to the invoice, oldest first, one line each: when, what, who."""
+        lines = [
+            f"{moment(e.at)}  {EVENT_LABELS[e.type.value]}{self.event_detail(e)}  [dim]{e.actor}[/dim]" for e in history
+        ]
+        self.query_one("#detail-history", Static).update("[b]History[/b]\n" + "\n".join(lines) if lines else "")
+
+    def event_detail(self, event: Event) -> str:
+        detail, words = event.detail, self.shell.words
+        if self.invoice is None:
+            return ""
+        if "creditNoteNumber" in detail:
+            return f" {detail['creditNoteNumber']} ({words.money(detail['total'], self.invoice.currency)})"
+        if "amount" in detail:
+            return f" {words.money(detail['amount'], self.invoice.currency)}"
+        return ""
 
     def show(self, invoice: Invoice) -> None:
         self.invoice = invoice
@@ -127,6 +166,8 @@ class InvoiceDetailScreen(CoreScreen[None]):
         )
         self.show_payments(invoice)
         extra = [("Paid", invoice.amount_paid), ("Due", invoice.amount_due)] if invoice.status != Status.DRAFT else []
+        if invoice.amount_credited:
+            extra.insert(1, ("Credited", invoice.amount_credited))
         self.query_one(TotalsPanel).show(invoice, cur, words, extra)
         texts = (("Notes", invoice.notes), ("Terms", invoice.terms))
         notes = [f"[b]{label}[/b] {text}" for label, text in texts if text]
@@ -160,6 +201,8 @@ class InvoiceDetailScreen(CoreScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ALLOWED:
             return self.invoice is not None and ALLOWED[action](self.invoice.status)
+        if action == "remove_payment":
+            return self.invoice is not None and bool(self.invoice.payments)
         if action in ("export", "duplicate", "email"):
             return self.invoice is not None
         if action == "copy_link":
@@ -211,6 +254,35 @@ class InvoiceDetailScreen(CoreScreen[None]):
         if payment is not None and self.invoice is not None:
             self.notify(f"Recorded {self.shell.words.money(payment.amount, self.invoice.currency)}")
 
+    def action_remove_payment(self) -> None:
+        """Remove the payment under the cursor of the payments table, after asking."""
+        if self.invoice is None or not self.invoice.payments:
+            return
+        chosen = cursor_key(self.query_one("#detail-payments", FittedTable))
+        payment = next((p for p in self.invoice.payments if p.id == chosen), self.invoice.payments[0])
+        amount = self.shell.words.money(payment.amount, self.invoice.currency)
+        question = f"Remove the payment of {amount} of {day(payment.date)}?"
+        self.app.push_screen(ConfirmDialog(question), lambda yes: self.remove_confirmed(payment, yes))
+
+    def remove_confirmed(self, payment: Payment, yes: bool | None) -> None:
+        if yes:
+            invoices = self.books.invoices
+            self.run_core(lambda: invoices.remove_payment(self.invoice_id, payment.id), lambda _: self.removed())
+
+    def removed(self) -> None:
+        self.notify("Payment removed")
+        self.load()
+
+    def action_credit(self) -> None:
+        if self.invoice is not None:
+            self.app.push_screen(CreditNoteDialog(self.invoice), self.credited)
+
+    def credited(self, credit_note: CreditNote | None) -> None:
+        """The dialog closed after the credit note was made; coming back to this screen reloads it."""
+        if credit_note is not None:
+            total = self.shell.words.money(credit_note.total, credit_note.currency)
+            self.notify(f"{credit_note.number}: {total} credited")
+
     def action_export(self) -> None:
         if self.invoice is None:
             return
@@ -255,6 +327,6 @@ class InvoiceDetailScreen(CoreScreen[None]):
     def changed(self, message: str) -> Any:
         def done(invoice: Invoice) -> None:
             self.notify(f"{invoice.number}: {message}")
-            self.show(invoice)
+            self.load()
 
         return done
