@@ -11,7 +11,7 @@ from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT
 from cleverinvo.core.delivery.sending import MAX_RECIPIENTS
 from cleverinvo.core.paging import MAX_LIMIT, MAX_SEARCH
-from cleverinvo.core.records import EventType, Language, PaperSize, Status
+from cleverinvo.core.records import EventType, Language, PaperSize, QuoteStatus, Status
 from cleverinvo.core.schedule.recurring import ACTIONS, MAX_COUNT, MAX_DUE_DAYS, MAX_INTERVAL
 from cleverinvo.core.schedule.rules import Frequency
 from cleverinvo.server.jsonio import MAX_BODY_BYTES
@@ -328,6 +328,7 @@ SCHEMAS["Invoice"] = {
                 "servicePeriodStart": NULLABLE_DATE,
                 "servicePeriodEnd": NULLABLE_DATE,
                 "taxExemptionReason": NULLABLE_TEXT,
+                "quoteId": {"type": ["string", "null"], "description": "The quote it was made from"},
             },
         },
     ]
@@ -393,6 +394,72 @@ SCHEMAS["AccountInput"] = {
     "properties": _SETTINGS,
     "description": "Only the settings sent change; name and plan cannot be changed here. " + PRINTED,
 }
+_INVOICE_INPUT = SCHEMAS["InvoiceInput"]["properties"]
+_QUOTE_INPUT = {  # an invoice's fields, with its own number and validUntil instead of dueDate, and no supply dates
+    **{k: v for k, v in _INVOICE_INPUT.items() if k not in ("invoiceNumber", "dueDate") and "service" not in k},
+    "quoteNumber": {
+        **_INVOICE_INPUT["invoiceNumber"],
+        "description": _INVOICE_INPUT["invoiceNumber"]["description"].replace(
+            "the next number", "the next quote number"
+        ),
+    },
+    "validUntil": {
+        "type": ["string", "null"],
+        "format": "date",
+        "description": "not before issueDate; default: issueDate plus the account's payment terms",
+    },
+}
+SCHEMAS["QuoteInput"] = {**SCHEMAS["InvoiceInput"], "properties": _QUOTE_INPUT}
+SCHEMAS["QuoteCreate"] = {**SCHEMAS["QuoteInput"], "required": ["clientId", "lineItems"]}
+_QUOTE_SUMMARY = {
+    "id": {"type": "string"},
+    "clientId": {"type": "string"},
+    "quoteNumber": {"type": "string"},
+    "currency": {"type": "string"},
+    "issueDate": DATE,
+    "validUntil": DATE,
+    **{k: MONEY for k in ("subtotal", "taxTotal", "discountTotal", "total")},
+    "status": {
+        "type": "string",
+        "enum": [s.value for s in QuoteStatus],
+        "description": "EXPIRED: sent, past validUntil and not answered",
+    },
+    "createdAt": TIMESTAMP,
+    "updatedAt": TIMESTAMP,
+    "client": {
+        "type": "object",
+        "required": ["name", "email"],
+        "properties": {"name": {"type": "string"}, "email": NULLABLE_TEXT},
+    },
+}
+SCHEMAS["QuoteSummary"] = {"type": "object", "required": list(_QUOTE_SUMMARY), "properties": _QUOTE_SUMMARY}
+_QUOTE_DETAIL = {
+    "lineItems": {"type": "array", "items": _ref("LineItem")},
+    "taxes": SCHEMAS["Invoice"]["allOf"][1]["properties"]["taxes"],
+    "notes": NULLABLE_TEXT,
+    "terms": NULLABLE_TEXT,
+    "language": LANGUAGE,
+    "buyerReference": NULLABLE_TEXT,
+    "taxExemptionReason": NULLABLE_TEXT,
+    "sentAt": NULLABLE_TIMESTAMP,
+    "answeredAt": {**NULLABLE_TIMESTAMP, "description": "When it was accepted or declined"},
+    "invoiceId": {"type": ["string", "null"], "description": "The invoice made from it, once it is"},
+    "version": {"type": "integer"},
+}
+SCHEMAS["Quote"] = {
+    "allOf": [_ref("QuoteSummary"), {"type": "object", "required": list(_QUOTE_DETAIL), "properties": _QUOTE_DETAIL}]
+}
+SCHEMAS["QuoteSendInput"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "viaEmail": {
+            "type": "boolean",
+            "default": False,
+            "description": "true is refused with 409 for now: e-mailing quotes is not available yet",
+        }
+    },
+}
 _SCHEDULE = {
     "clientId": {"type": "string"},
     "currency": {"type": ["string", "null"], "description": "ISO 4217 code; default: the account's"},
@@ -445,6 +512,7 @@ for _name, _item in (
     ("InvoiceList", "InvoiceSummary"),
     ("CreditNoteList", "CreditNote"),
     ("RecurringInvoiceList", "RecurringInvoice"),
+    ("QuoteList", "QuoteSummary"),
 ):
     SCHEMAS[_name] = {
         "type": "object",
@@ -461,8 +529,9 @@ ERRORS = {
     "403": "Plan limit reached",
     "404": "No such resource in this account",
     "409": "A taken invoice number, a change to an invoice that is no longer a DRAFT, no mail server configured "
-    "(sending by e-mail), a retry while the first request with its Idempotency-Key still runs, or an e-invoice "
-    "of a draft or lacking data EN 16931 requires (the missing business terms are named)",
+    "(sending by e-mail), a quote whose status does not allow the change, a retry while the first request with "
+    "its Idempotency-Key still runs, or an e-invoice of a draft or lacking data EN 16931 requires (the missing "
+    "business terms are named)",
     "413": f"Request body over {MAX_BODY_BYTES // 2**20} MiB (a logo: over {logos.MAX_BYTES // 1024} KiB, or more "
     f"than {logos.MAX_PIXELS:,} pixels)",
     "415": "A logo that is not sent as image/png or image/jpeg",
@@ -702,6 +771,13 @@ def document() -> dict[str, Any]:
         {"type": "string", "enum": ["cii", "ubl"], "default": "cii"},
         "cii: UN/CEFACT CII, Factur-X / ZUGFeRD EN 16931 profile; ubl: UBL 2.1, Peppol BIS Billing 3.0",
     )
+    quote = _json("The quote", _data(_ref("Quote")), RATE_HEADERS)
+    quote_pdf = {**pdf, "description": "The quote as a PDF file"}
+    quote_filters = [
+        *LIST_PARAMS,
+        _query("clientId", {"type": "string"}, "Only this client's quotes"),
+        _query("status", {"type": "string", "enum": [s.value for s in QuoteStatus]}, "Only quotes with this status"),
+    ]
     invoice_filters = [
         *LIST_PARAMS,
         _query("clientId", {"type": "string"}, "Only this client's invoices"),
@@ -838,6 +914,50 @@ def document() -> dict[str, Any]:
                     "patch": _operation("Update a schedule", ("200", schedule), "", body="RecurringInvoiceInput"),
                     "delete": _operation(
                         "Delete a schedule; the invoices it made stay, with their recurringId", ("204", NO_CONTENT), ""
+                    ),
+                },
+                "/api/v1/quotes": {
+                    "get": _operation(
+                        "List quotes",
+                        ("200", _json("A page of quotes", _ref("QuoteList"), RATE_HEADERS)),
+                        "",
+                        params=quote_filters,
+                    ),
+                    "post": _idempotent(_operation("Create a quote", ("201", quote), "409", body="QuoteCreate")),
+                },
+                "/api/v1/quotes/{id}": {
+                    "parameters": ID,
+                    "get": _operation("Get a quote with its line items and client", ("200", quote), ""),
+                    "put": _operation("Update a DRAFT quote", ("200", quote), "409", body="QuoteInput"),
+                    "patch": _operation("Update a DRAFT quote", ("200", quote), "409", body="QuoteInput"),
+                    "delete": _operation(
+                        "Delete a DRAFT quote; the newest automatic number is given back", ("204", NO_CONTENT), "409"
+                    ),
+                },
+                "/api/v1/quotes/{id}/pdf": {
+                    "parameters": ID,
+                    "get": _operation("Download the quote PDF, in the quote's language", ("200", quote_pdf), ""),
+                },
+                "/api/v1/quotes/{id}/send": {
+                    "parameters": ID,
+                    "post": _idempotent(
+                        _operation("Mark a DRAFT quote sent", ("200", quote), "409", body="QuoteSendInput")
+                    ),
+                },
+                "/api/v1/quotes/{id}/accept": {
+                    "parameters": ID,
+                    "post": _operation("The client accepted a SENT quote (not once it expired)", ("200", quote), "409"),
+                },
+                "/api/v1/quotes/{id}/decline": {
+                    "parameters": ID,
+                    "post": _operation("The client declined a SENT quote", ("200", quote), "409"),
+                },
+                "/api/v1/quotes/{id}/invoice": {
+                    "parameters": ID,
+                    "post": _operation(
+                        "Make a draft invoice from the quote (once; not from a declined quote); a second call is 409",
+                        ("201", created_invoice),
+                        "403 409",
                     ),
                 },
                 "/api/v1/invoices/{id}/payments/{paymentId}": {

@@ -18,6 +18,8 @@ from cleverinvo.core.records import (
     Logo,
     Page,
     Payment,
+    Quote,
+    QuoteSummary,
 )
 from cleverinvo.core.schedule.recurring import RecurringInvoice
 
@@ -136,6 +138,7 @@ def invoice(i: Invoice) -> dict[str, Any]:
         "servicePeriodStart": _date(i.service_period_start),
         "servicePeriodEnd": _date(i.service_period_end),
         "taxExemptionReason": i.tax_exemption_reason,
+        "quoteId": i.quote_id,
     }
 
 
@@ -185,6 +188,42 @@ def account(a: Account, current_logo: Logo | None) -> dict[str, Any]:
         "eInvoice": a.e_invoice,
         "logo": logo(current_logo) if current_logo else None,
         "createdAt": iso_timestamp(a.created_at),
+    }
+
+
+def quote_summary(q: QuoteSummary) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "clientId": q.client_id,
+        "quoteNumber": q.number,
+        "currency": q.currency.code,
+        "issueDate": q.issue_date.isoformat(),
+        "validUntil": q.valid_until.isoformat(),
+        "subtotal": q.subtotal,
+        "taxTotal": q.tax_total,
+        "discountTotal": q.discount_total,
+        "total": q.total,
+        "status": q.status.value,
+        "createdAt": iso_timestamp(q.created_at),
+        "updatedAt": iso_timestamp(q.updated_at),
+        "client": {"name": q.client.name, "email": q.client.email},
+    }
+
+
+def quote(q: Quote) -> dict[str, Any]:
+    return {
+        **quote_summary(q),
+        "lineItems": [line_item(li) for li in q.line_items],
+        "taxes": [tax_line(t) for t in q.taxes],
+        "notes": q.notes,
+        "terms": q.terms,
+        "language": q.language.value,
+        "buyerReference": q.buyer_reference,
+        "taxExemptionReason": q.tax_exemption_reason,
+        "sentAt": iso_timestamp(q.sent_at),
+        "answeredAt": iso_timestamp(q.answered_at),
+        "invoiceId": q.invoice_id,
+        "version": q.version,
     }
 
 

@@ -1,5 +1,5 @@
-"""The routing table of the v1 API: every endpoint of the seed, plus send, payments, history, e-invoice XML, the
-OpenAPI document."""
+"""The routing table of the v1 API: every endpoint of the seed, plus send, payments, history, e-invoice XML,
+quotes, recurring invoices, the OpenAPI document."""
 
 from starlette.routing import Route
 
@@ -10,6 +10,7 @@ CLIENT = "/api/v1/clients/{id}"
 INVOICE = "/api/v1/invoices/{id}"
 CREDIT_NOTE = "/api/v1/credit-notes/{id}"
 RECURRING = "/api/v1/recurring-invoices/{id}"
+QUOTE = "/api/v1/quotes/{id}"
 
 LOGO = "/api/v1/account/logo"
 VIEW = "/view/{token}"
@@ -55,6 +56,16 @@ routes = [
         f"{CREDIT_NOTE}/pdf", endpoint(views.credit_note_pdf, renders_pdf=True), methods=["GET"], name="credit-note-pdf"
     ),
     Route(f"{CREDIT_NOTE}/xml", endpoint(views.credit_note_xml), methods=["GET"], name="credit-note-xml"),
+    Route("/api/v1/quotes", endpoint(views.list_quotes), methods=["GET"], name="quotes"),
+    Route("/api/v1/quotes", endpoint(views.create_quote, body="required"), methods=["POST"], name="quote-create"),
+    Route(QUOTE, endpoint(views.get_quote), methods=["GET"], name="quote"),
+    Route(QUOTE, endpoint(views.update_quote, body="required"), methods=["PUT", "PATCH"], name="quote-update"),
+    Route(QUOTE, endpoint(views.delete_quote), methods=["DELETE"], name="quote-delete"),
+    Route(f"{QUOTE}/pdf", endpoint(views.quote_pdf), methods=["GET"], name="quote-pdf"),
+    Route(f"{QUOTE}/send", endpoint(views.send_quote, body="optional"), methods=["POST"], name="quote-send"),
+    Route(f"{QUOTE}/accept", endpoint(views.accept_quote), methods=["POST"], name="quote-accept"),
+    Route(f"{QUOTE}/decline", endpoint(views.decline_quote), methods=["POST"], name="quote-decline"),
+    Route(f"{QUOTE}/invoice", endpoint(views.invoice_from_quote), methods=["POST"], name="quote-invoice"),
     Route(VIEW, viewpage.page, methods=["GET"], name="view-page"),
     Route(f"{VIEW}/pdf", viewpage.pdf, methods=["GET"], name="view-pdf"),
     Route(f"{VIEW}/seen", viewpage.seen, methods=["POST"], name="view-seen"),

@@ -276,6 +276,52 @@ def delete_recurring(request: Request, _body: None) -> Response:
     return Response(status_code=204)
 
 
+def list_quotes(request: Request, _body: None) -> Response:
+    params = list_params(request, "clientId", "status")
+    params["client_id"] = params.pop("clientId")
+    return JSONResponse(render.page(books(request).quotes.list(**params), render.quote_summary))
+
+
+def create_quote(request: Request, body: Any) -> Response:
+    return JSONResponse({"data": render.quote(books(request).quotes.create(body))}, status_code=201)
+
+
+def get_quote(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": render.quote(books(request).quotes.get(request.path_params["id"]))})
+
+
+def update_quote(request: Request, body: Any) -> Response:
+    return JSONResponse({"data": render.quote(books(request).quotes.update(request.path_params["id"], body))})
+
+
+def delete_quote(request: Request, _body: None) -> Response:
+    books(request).quotes.delete(request.path_params["id"])
+    return Response(status_code=204)
+
+
+def quote_pdf(request: Request, _body: None) -> Response:
+    pdf = books(request).documents.quote_pdf(request.path_params["id"])
+    return Response(pdf.data, media_type="application/pdf", headers={"Content-Disposition": attachment(pdf.filename)})
+
+
+def send_quote(request: Request, body: Any) -> Response:
+    return JSONResponse({"data": render.quote(books(request).quotes.send(request.path_params["id"], body))})
+
+
+def accept_quote(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": render.quote(books(request).quotes.accept(request.path_params["id"]))})
+
+
+def decline_quote(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": render.quote(books(request).quotes.decline(request.path_params["id"]))})
+
+
+def invoice_from_quote(request: Request, _body: None) -> Response:
+    mine = books(request)
+    made = mine.quotes.make_invoice(request.path_params["id"])
+    return JSONResponse({"data": render.invoice(made)}, status_code=201, background=_pdf_later(mine, made.id))
+
+
 def remove_payment(request: Request, _body: None) -> Response:
     invoice_id, mine = request.path_params["id"], books(request)
     mine.invoices.remove_payment(invoice_id, request.path_params["paymentId"])

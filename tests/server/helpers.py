@@ -141,8 +141,16 @@ def make_client(http: httpx.Client, name: str = "Acme Corp") -> dict:
     return response.json()["data"]
 
 
-def make_invoice(http: httpx.Client, client_id: str, **fields: object) -> dict:
+def _make(http: httpx.Client, collection: str, client_id: str, **fields: object) -> dict:
     body = {"clientId": client_id, "lineItems": [{"description": "Work", "quantity": 2, "unitPrice": 50}], **fields}
-    response = http.post("/api/v1/invoices", json=body)
+    response = http.post(f"/api/v1/{collection}", json=body)
     assert response.status_code == 201, response.text
     return response.json()["data"]
+
+
+def make_invoice(http: httpx.Client, client_id: str, **fields: object) -> dict:
+    return _make(http, "invoices", client_id, **fields)
+
+
+def make_quote(http: httpx.Client, client_id: str, **fields: object) -> dict:
+    return _make(http, "quotes", client_id, **fields)

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.helpers import make_client, make_invoice, start_server
+from tests.server.helpers import make_client, make_invoice, make_quote, start_server
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 CHECKS = ",".join(
@@ -50,12 +50,22 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
         "/api/v1/credit-notes/{id}",
         "/api/v1/credit-notes/{id}/pdf",
         "/api/v1/credit-notes/{id}/xml",
+        "/api/v1/quotes",
+        "/api/v1/quotes/{id}",
+        "/api/v1/quotes/{id}/pdf",
+        "/api/v1/quotes/{id}/send",
+        "/api/v1/quotes/{id}/accept",
+        "/api/v1/quotes/{id}/decline",
+        "/api/v1/quotes/{id}/invoice",
     }
 
 
-def real_ids_config(clients: list[str], invoices: list[str], payments: list[str], credit_notes: list[str]) -> str:
-    """A schemathesis config that draws path ids and the invoice body's ``clientId`` from real ids half the time
-    (DELETE aside, so that the real ids live through the run, except payments, whose removal is the point)."""
+def real_ids_config(
+    clients: list[str], invoices: list[str], payments: list[str], credit_notes: list[str], quotes: list[str]
+) -> str:
+    """A schemathesis config that draws path ids and the invoice and quote bodies' ``clientId`` from real ids half
+    the time (DELETE aside, so that the real ids live through the run, except payments, whose removal is the
+    point)."""
 
     return f"""
 [dictionaries.clients]
@@ -82,6 +92,9 @@ include-path-regex = "^/api/v1/credit-notes"
 "path.id" = {{ dictionary = "credit_notes", probability = 0.5 }}
 "query.invoiceId" = {{ dictionary = "invoices", probability = 0.5 }}
 
+[dictionaries.quotes]
+values = {json.dumps(quotes)}
+
 [[operations]]
 include-path-regex = "^/api/v1/clients/"
 exclude-method = ["DELETE"]
@@ -93,6 +106,13 @@ include-path-regex = "^/api/v1/invoices"
 exclude-method = ["DELETE"]
 [operations.parameters]
 "path.id" = {{ dictionary = "invoices", probability = 0.5 }}
+"body.clientId" = {{ dictionary = "clients", probability = 0.5 }}
+
+[[operations]]
+include-path-regex = "^/api/v1/quotes"
+exclude-method = ["DELETE"]
+[operations.parameters]
+"path.id" = {{ dictionary = "quotes", probability = 0.5 }}
 "body.clientId" = {{ dictionary = "clients", probability = 0.5 }}
 """
 
@@ -116,7 +136,8 @@ def test_schemathesis_finds_no_500_and_no_response_breaking_the_document(tmp_pat
                     f"/api/v1/invoices/{invoice_id}/credit-notes", json={"reason": "r", "lineItems": [line]}
                 )
                 credit_notes.append(made.json()["data"]["id"])
-        config = real_ids_config(clients, invoices, payments, credit_notes)
+            quotes = [make_quote(http, client_id)["id"] for client_id in clients for _ in range(2)]
+        config = real_ids_config(clients, invoices, payments, credit_notes, quotes)
         (tmp_path / "schemathesis.toml").write_text(config)
         env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
         result = subprocess.run(
