@@ -20,6 +20,7 @@ from cleverinvo.tui.screens.help import HelpScreen
 from cleverinvo.tui.screens.invoice_detail import InvoiceDetailScreen
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
 from cleverinvo.tui.screens.invoices import InvoicesScreen
+from cleverinvo.tui.screens.quotes import QuotesScreen
 from cleverinvo.tui.screens.recurring import RecurringScreen
 from cleverinvo.tui.screens.settings import ApiKeysScreen, SettingsScreen
 
@@ -37,6 +38,7 @@ class CleverInvoApp(App[None]):
         Binding("i", "go('invoices')", "Invoices", show=False, id="invoices"),
         Binding("s", "go('settings')", "Settings", show=False, id="settings"),
         Binding("R", "go('recurring')", "Recurring", show=False, id="recurring"),
+        Binding("Q", "go('quotes')", "Quotes", show=False, id="quotes"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("f1", "help", "Help", show=False, id="help-f1"),
         Binding("ctrl+t", "toggle_theme", "Dark/light theme", show=False, id="theme"),
@@ -84,6 +86,7 @@ class CleverInvoApp(App[None]):
             "settings": SettingsScreen,
             "keys": ApiKeysScreen,
             "recurring": RecurringScreen,
+            "quotes": QuotesScreen,
         }
         if section in sections:
             await self.push_screen(sections[section]())

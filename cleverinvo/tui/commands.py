@@ -13,6 +13,7 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Go to dashboard", "Owed, overdue, paid this month, recent invoices", "go('dashboard')"),
     ("Go to clients", "Search, create, edit, archive and restore clients", "go('clients')"),
     ("Go to invoices", "Search and filter invoices by status and client", "go('invoices')"),
+    ("Go to quotes", "Quotes: mark sent, accepted or declined, and make an invoice of one", "go('quotes')"),
     ("Go to recurring invoices", "Schedules that make an invoice every week, month or year", "go('recurring')"),
     ("Go to settings", "Seller profile, numbering, defaults", "go('settings')"),
     ("Go to API keys", "Create and revoke keys for the HTTP API", "go('keys')"),

@@ -190,3 +190,16 @@ def test_recurring_invoices(snap_compare, ids, books, app):
 
 def test_recurring_editor_with_its_next_dates(snap_compare, ids, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("R", "n"))
+
+
+def test_quotes(snap_compare, ids, books, app):
+    workshop = [{"description": "Workshop", "quantity": 2, "unitPrice": 950, "taxRate": 19}]
+    books.quotes.create({"clientId": ids["acme"], "validUntil": "2099-01-31", "lineItems": workshop})
+    sent = books.quotes.create({"clientId": ids["lodz"], "validUntil": "2099-01-31", "lineItems": workshop})
+    books.quotes.mark_sent(sent.id)
+    books.quotes.accept(sent.id)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("Q"))
+
+
+def test_quote_editor(snap_compare, ids, app):
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("Q", "n"))

@@ -1,0 +1,208 @@
+"""Quotes: the list (search, page), the editor (the invoice editor with a quote's number and validity), and the
+client's answer taken by phone: send, accept, decline, and make the accepted quote an invoice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Header, Static
+
+from cleverinvo.core import CleverInvoError
+from cleverinvo.core.billing.invoices import line_fields
+from cleverinvo.core.records import Account, Client, Invoice, Page, Quote, QuoteStatus, QuoteSummary
+from cleverinvo.tui.format import day
+from cleverinvo.tui.screens.dialogs import ConfirmDialog
+from cleverinvo.tui.screens.invoice_editor import NO_CLIENT, InvoiceEditorScreen, NumbersRefused, line_values
+from cleverinvo.tui.screens.listing import ListScreen
+from cleverinvo.tui.widgets.footer import KeysFooter
+from cleverinvo.tui.widgets.form import ChoiceField, FormField
+from cleverinvo.tui.widgets.lines import LineGrid
+from cleverinvo.tui.widgets.tables import Col
+from cleverinvo.tui.widgets.totals import TotalsPanel
+
+# Which actions each status allows, as the core decides them (the core refuses the others anyway).
+ALLOWED: dict[str, tuple[QuoteStatus, ...]] = {
+    "edit": (QuoteStatus.DRAFT,),
+    "delete": (QuoteStatus.DRAFT,),
+    "send": (QuoteStatus.DRAFT,),
+    "accept": (QuoteStatus.SENT,),
+    "decline": (QuoteStatus.SENT, QuoteStatus.EXPIRED),
+    "convert": (QuoteStatus.DRAFT, QuoteStatus.SENT, QuoteStatus.ACCEPTED, QuoteStatus.EXPIRED),
+}
+
+
+class QuotesScreen(ListScreen[QuoteSummary]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New", id="new-quote"),
+        Binding("e", "edit", "Edit", id="edit-quote"),
+        Binding("t", "send", "Mark sent", id="send-quote"),
+        Binding("a", "accept", "Accepted", id="accept-quote"),
+        Binding("x", "decline", "Declined", id="decline-quote"),
+        Binding("v", "convert", "Invoice it", id="convert-quote"),
+        Binding("delete", "delete", "Delete", id="delete-quote"),
+    ]
+    COLUMNS = (
+        Col("Number"),
+        Col("Client", gives_way=1, minimum=10, grows=True),
+        Col("Valid until"),
+        Col("Total", right=True),
+        Col("Status", gives_way=2, minimum=6),
+    )
+    SEARCH_HINT = "Search by number, client name or e-mail"
+
+    def fetch(self, page: int, limit: int, search: str | None) -> Page[QuoteSummary]:
+        return self.books.quotes.list(page, limit, search)
+
+    def row(self, item: QuoteSummary) -> tuple[Any, ...]:
+        total = Text(self.shell.words.money(item.total, item.currency), justify="right")
+        return (item.number, item.client.name, day(item.valid_until), total, item.status.value.lower())
+
+    def key(self, item: QuoteSummary) -> str:
+        return item.id
+
+    def title_text(self) -> str:
+        return "Quotes"
+
+    def open(self, item: QuoteSummary) -> None:
+        if item.status is QuoteStatus.DRAFT:
+            self.app.push_screen(QuoteEditorScreen(self.books.quotes.get(item.id)), lambda _: self.reload())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ALLOWED:
+            chosen = self.selected
+            return (chosen is not None and chosen.status in ALLOWED[action]) or None
+        return super().check_action(action, parameters)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def action_new(self) -> None:
+        self.app.push_screen(QuoteEditorScreen(), lambda _: self.reload())
+
+    def action_edit(self) -> None:
+        if self.selected is not None:
+            self.open(self.selected)
+
+    def _answer(self, change: Callable[[str], Quote], done: str) -> None:
+        chosen = self.selected
+        if chosen is None:
+            return
+
+        def changed(quote: Quote) -> None:
+            self.notify(f"{quote.number} {done}")
+            self.reload()
+
+        self.run_core(lambda: change(chosen.id), changed, failed=self.refused)
+
+    def refused(self, error: CleverInvoError) -> None:
+        self.notify(error.message, severity="error")
+        self.reload()
+
+    def action_send(self) -> None:
+        self._answer(self.books.quotes.mark_sent, "marked sent")
+
+    def action_accept(self) -> None:
+        self._answer(self.books.quotes.accept, "accepted")
+
+    def action_decline(self) -> None:
+        self._answer(self.books.quotes.decline, "declined")
+
+    def action_convert(self) -> None:
+        chosen = self.selected
+        if chosen is None:
+            return
+
+        def made(invoice: Invoice) -> None:
+            self.notify(f"{chosen.number} became invoice {invoice.number} (a draft)")
+            self.shell.open_invoice(invoice.id)
+
+        self.run_core(lambda: self.books.quotes.make_invoice(chosen.id), made, failed=self.refused)
+
+    def action_delete(self) -> None:
+        chosen = self.selected
+        if chosen is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run_core(lambda: self.books.quotes.delete(chosen.id), lambda _: self.reload())
+
+        self.app.push_screen(ConfirmDialog(f"Delete the draft quote {chosen.number}?"), confirmed)
+
+
+class QuoteEditorScreen(InvoiceEditorScreen):
+    """Write a new quote, or change a DRAFT one: the invoice editor with the quote's number and how long it is
+    valid instead of a due date."""
+
+    def __init__(self, quote: Quote | None = None) -> None:
+        super().__init__()
+        self.quote = quote
+        self.default_currency = quote.currency.code if quote else ""
+        if quote is not None:  # what the editor keeps as it is (language, buyer reference, exemption reason)
+            self.start = {
+                "language": quote.language.value,
+                "buyerReference": quote.buyer_reference,
+                "taxExemptionReason": quote.tax_exemption_reason,
+            }
+
+    def compose(self) -> ComposeResult:
+        q = self.quote
+        yield Header()
+        yield Static(f"Edit quote {q.number}" if q else "New quote", classes="screen-title")
+        with VerticalScroll(id="editor"):
+            with Horizontal(classes="head-row"):
+                yield ChoiceField("Client", "clientId", q.client.name if q else NO_CLIENT)
+                yield FormField("Number", "quoteNumber", q.number if q else "", "automatic")
+            with Horizontal(classes="head-row"):
+                yield FormField("Currency", "currency", self.default_currency)
+                yield FormField("Issued", "issueDate", q.issue_date.isoformat() if q else "", "today")
+                yield FormField("Valid until", "validUntil", q.valid_until.isoformat() if q else "", "by the terms")
+            yield LineGrid(line_values([line_fields(li) for li in q.line_items], self.shell.words) if q else [])
+            yield TotalsPanel(id="totals")
+            yield FormField("Notes", "notes", (q.notes or "") if q else "")
+            yield FormField("Terms", "terms", (q.terms or "") if q else "")
+        yield KeysFooter()
+
+    def use_settings(self, account: Account) -> None:
+        self.default_currency = account.default_currency
+        if not self.field("currency").value:
+            self.field("currency").value = account.default_currency
+        self.field("validUntil").input.placeholder = f"in {account.payment_terms_days} days"
+        self.update_totals()
+
+    def use_client(self, choice: Client | str | None) -> None:
+        if isinstance(choice, Client):
+            self.changed = True
+            self.client = choice
+            self.query_one(ChoiceField).show_choice(choice.name)
+            self.field("quoteNumber").input.focus()
+
+    def body(self) -> dict[str, Any]:
+        """The quote as the core reads it; an edited quote keeps its client unless another is chosen."""
+        body = super().body()
+        if self.quote is not None and self.client is None:
+            body.pop("clientId", None)
+        return body
+
+    def action_save(self) -> None:
+        try:
+            body = self.body()
+        except NumbersRefused as refused:
+            self.show_line_errors(refused.errors)
+            return
+        quotes, quote = self.books.quotes, self.quote
+        self.run_core(
+            (lambda: quotes.update(quote.id, body)) if quote else (lambda: quotes.create(body)),
+            self.saved_quote,
+            failed=self.refused,
+            busy=self.query_one("#editor"),
+        )
+
+    def saved_quote(self, quote: Quote) -> None:
+        self.notify(f"Saved {quote.number}, valid until {day(quote.valid_until)}")
+        self.dismiss(None)
