@@ -319,7 +319,8 @@ def decline_quote(request: Request, _body: None) -> Response:
 def invoice_from_quote(request: Request, _body: None) -> Response:
     mine = books(request)
     made = mine.quotes.make_invoice(request.path_params["id"])
-    return JSONResponse({"data": render.invoice(made)}, status_code=201, background=_pdf_later(mine, made.id))
+    _pdf_later(request, mine, made.id, made.version)
+    return JSONResponse({"data": render.invoice(made)}, status_code=201)
 
 
 def remove_payment(request: Request, _body: None) -> Response:
