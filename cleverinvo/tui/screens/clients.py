@@ -12,8 +12,9 @@ from textual.widgets import Header, Static
 from cleverinvo.core.records import Client, Page
 from cleverinvo.tui.screens.dialogs import GuardedForm
 from cleverinvo.tui.screens.listing import ListScreen
+from cleverinvo.tui.widgets.choices import countries, languages
 from cleverinvo.tui.widgets.footer import KeysFooter
-from cleverinvo.tui.widgets.form import FormField, form_values, show_refusal
+from cleverinvo.tui.widgets.form import FieldBox, FormField, SelectField, TextField, form_values, show_refusal
 from cleverinvo.tui.widgets.tables import Col
 
 CLIENT_FIELDS = (
@@ -22,8 +23,26 @@ CLIENT_FIELDS = (
     ("Phone", "phone"),
     ("Tax ID", "taxId"),
     ("Address", "address"),
+    ("Postal code", "postalCode"),
+    ("City", "city"),
+    ("Country", "country"),
+    ("Language", "language"),
     ("Notes", "notes"),
 )
+
+
+def client_field(label: str, field: str, value: str) -> FieldBox:
+    """The field that edits one of a client's values: a choice list for the country and the language, several
+    lines for the address, one line otherwise."""
+    if field == "country":
+        return SelectField(label, field, countries(), value)
+    if field == "language":
+        return SelectField(label, field, languages(blank="(the account's)"), value)
+    if field == "address":
+        lines = TextField(label, field, value)
+        lines.add_class("-short")
+        return lines
+    return FormField(label, field, value)
 
 
 class ClientsScreen(ListScreen[Client]):
@@ -122,6 +141,10 @@ class ClientFormScreen(GuardedForm[Client]):
                 "phone": client.phone,
                 "taxId": client.tax_id,
                 "address": client.address,
+                "postalCode": client.postal_code,
+                "city": client.city,
+                "country": client.country,
+                "language": client.language.value if client.language else None,
                 "notes": client.notes,
             }
             if client
@@ -131,7 +154,7 @@ class ClientFormScreen(GuardedForm[Client]):
         yield Static(f"Edit {client.name}" if client else "New client", classes="screen-title")
         with VerticalScroll(id="form"):
             for label, field in CLIENT_FIELDS:
-                yield FormField(label, field, values.get(field) or "")
+                yield client_field(label, field, values.get(field) or "")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -142,7 +165,7 @@ class ClientFormScreen(GuardedForm[Client]):
         self.focus_next()
 
     def action_save(self) -> None:
-        data = form_values(self.query(FormField))
+        data = form_values([*self.query(FormField), *self.query(SelectField)])
         clients = self.books.clients
         client = self.client
         self.run_core(

@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
 from cleverinvo.core.delivery.config import MailSettings, mail_settings, save_smtp_url
@@ -20,40 +19,7 @@ from cleverinvo.core.records import Account, Invoice
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import FormDialog
 from cleverinvo.tui.widgets.footer import KeysFooter
-from cleverinvo.tui.widgets.form import FormField, show_refusal
-
-
-class TextField(FormField):
-    """A text of several lines (a form's values include it like any field)."""
-
-    DEFAULT_CSS = """
-    TextField .text-row { height: auto; }
-    TextField TextArea { width: 1fr; height: 8; }
-    MailSettingsScreen TextField TextArea { height: 9; }
-    """
-
-    def control(self) -> Widget:
-        return TextArea(self._initial, soft_wrap=True, compact=True, id=f"input-{self.field}")
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="text-row"):
-            yield Label(self.label, classes="field-label")
-            yield self.control()
-        yield Label("", classes="field-error")
-
-    def focus_control(self) -> None:
-        self.query_one(TextArea).focus()
-
-    @property
-    def value(self) -> str:
-        return self.query_one(TextArea).text
-
-    @value.setter
-    def value(self, text: str) -> None:
-        self.query_one(TextArea).text = text
-
-    def on_text_area_changed(self) -> None:
-        self.show_error(None)
+from cleverinvo.tui.widgets.form import FormField, TextField, show_refusal
 
 
 def addresses(typed: str) -> list[str]:

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select, Switch, TextArea
 
 from cleverinvo.core import CleverInvoError, ValidationError
 
@@ -63,6 +63,60 @@ class FormField(FieldBox):
         self.show_error(None)
 
 
+class TextField(FormField):
+    """A text of several lines, such as a message or an address's street lines (a form's values include it like
+    any field). The class ``-short`` makes it four lines high."""
+
+    DEFAULT_CSS = """
+    TextField .text-row { height: auto; }
+    TextField TextArea { width: 1fr; height: 8; }
+    MailSettingsScreen TextField TextArea { height: 9; }
+    TextField.-short TextArea { height: 4; }
+    """
+
+    def control(self) -> Widget:
+        return TextArea(self._initial, soft_wrap=True, compact=True, id=f"input-{self.field}")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="text-row"):
+            yield Label(self.label, classes="field-label")
+            yield self.control()
+        yield Label("", classes="field-error")
+
+    def focus_control(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @property
+    def value(self) -> str:
+        return self.query_one(TextArea).text
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.query_one(TextArea).text = text
+
+    def on_text_area_changed(self) -> None:
+        self.show_error(None)
+
+
+class SwitchField(FieldBox):
+    """On or off."""
+
+    DEFAULT_CSS = """
+    SwitchField .field-row { height: auto; }
+    """
+
+    def control(self) -> Widget:
+        return Switch(id=f"switch-{self.field}")
+
+    @property
+    def value(self) -> bool:
+        return self.query_one(Switch).value
+
+    @value.setter
+    def value(self, on: bool) -> None:
+        self.query_one(Switch).value = on
+
+
 class ChoiceField(FieldBox):
     """A value chosen in a dialog: a button showing the choice; Enter opens the dialog."""
 
@@ -96,6 +150,10 @@ class SelectField(FieldBox):
     def value(self) -> str:
         chosen = self.query_one(Select).value
         return "" if chosen is Select.NULL else str(chosen)
+
+    @value.setter
+    def value(self, chosen: str) -> None:
+        self.query_one(Select).value = chosen
 
     def on_select_changed(self) -> None:
         self.show_error(None)
