@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from textual.widgets import Input
 
 from cleverinvo.core import Books, CleverInvo, clock
 from cleverinvo.tui.app import CleverInvoApp
@@ -24,6 +25,13 @@ def books(ci: CleverInvo) -> Books:
     opened = ci.books()
     opened.settings.update({"sellerName": "Zoë Ørsted Design"})
     return opened
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text cursors do not blink, so a snapshot never depends on when in the blink it was taken (it did, on a
+    busy machine: the same screen drawn with and without its cursor)."""
+    monkeypatch.setattr(Input, "cursor_blink", False)
 
 
 @pytest.fixture(autouse=True)
