@@ -53,8 +53,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 # Test modules whose subject runs no SQL of its own (lint, formatting and parsing of numbers, the PDF and XML
-# renderers, screen snapshots, the HTTP protocol guards): the PostgreSQL run leaves them to the SQLite run, which
-# keeps CI within its time. Every module that reads or writes the books runs on both backends.
+# renderers, the terminal UI, which reaches the books only through the core that the core and server tests run
+# on both backends, the HTTP protocol guards): the PostgreSQL run leaves them to the SQLite run, which keeps CI
+# within its time. Every module of the core and the server that reads or writes the books runs on both backends.
 BACKEND_NEUTRAL = frozenset(
     {
         "tests/test_lint.py",
@@ -66,7 +67,6 @@ BACKEND_NEUTRAL = frozenset(
         "tests/core/test_pdf_document.py",
         "tests/core/test_pdf_borb.py",
         "tests/einvoice/test_syntaxes.py",
-        "tests/tui/test_snapshots.py",
         "tests/server/test_openapi_lint.py",
         "tests/server/test_connections.py",
     }
@@ -80,7 +80,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(sqlite_only)
-            elif Path(item.fspath).relative_to(ROOT).as_posix() in BACKEND_NEUTRAL:
+            elif (where := Path(item.fspath).relative_to(ROOT).as_posix()) in BACKEND_NEUTRAL or where.startswith(
+                "tests/tui/"
+            ):
                 item.add_marker(neutral)
 
 
