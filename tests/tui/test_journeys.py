@@ -204,7 +204,7 @@ async def test_filter_invoices_by_status_and_by_client(app, books):
         await pilot.press("f")  # → Sent
         await settle(pilot)
         assert list(screen.items) == [sent.id]
-        await pilot.press("f", "f", "f", "f", "f")  # through the rest, back to all
+        await pilot.press(*["f"] * (len(Status) - 1))  # through the statuses after Sent, back to all
         await settle(pilot)
         assert screen.status is None and screen.table.row_count == 3
 
