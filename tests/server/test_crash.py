@@ -14,6 +14,10 @@ from pypdf import PdfReader
 from cleverinvo.core.money import currency, format_money
 from tests.server.helpers import make_client, start_server
 
+# The writers and the checks after the restart make far more than 120 requests a minute with one key, and on
+# PostgreSQL the key's bucket outlives the killed server: the limit is not what these tests are about.
+NO_LIMIT = {"CLEVERINVO_RATE_LIMIT": "1000000"}
+
 
 def lines_for(writer: int, round_: int, updated: bool) -> list[dict]:
     count = 1 + (round_ % 4) + (2 if updated else 0)
@@ -24,7 +28,7 @@ def lines_for(writer: int, round_: int, updated: bool) -> list[dict]:
 
 
 def test_sigkill_mid_stream_leaves_every_invoice_whole_or_absent(tmp_path):
-    server = start_server(tmp_path)
+    server = start_server(tmp_path, env=NO_LIMIT)
     key = server.key()
     with server.client(key=key) as http:
         client_id = make_client(http)["id"]
@@ -69,7 +73,7 @@ def test_sigkill_mid_stream_leaves_every_invoice_whole_or_absent(tmp_path):
         thread.join(timeout=30)
     assert len(acknowledged) >= 30
 
-    restarted = start_server(tmp_path, db=server.db)
+    restarted = start_server(tmp_path, env=NO_LIMIT, db=server.db)
     try:
         with restarted.client(key=key) as http:
             ids, page = [], 1
@@ -104,7 +108,7 @@ def test_sigkill_mid_stream_leaves_every_invoice_whole_or_absent(tmp_path):
 def test_sigkill_mid_credits_and_payment_removals_never_leaves_half_a_change(tmp_path):
     """Writers issue invoices, record and remove payments and credit them in parts, while the server is killed:
     afterwards every credit note is whole, every change has its event and every event its change."""
-    server = start_server(tmp_path)
+    server = start_server(tmp_path, env=NO_LIMIT)
     key = server.key()
     with server.client(key=key) as http:
         client_id = make_client(http)["id"]
@@ -149,7 +153,7 @@ def test_sigkill_mid_credits_and_payment_removals_never_leaves_half_a_change(tmp
         thread.join(timeout=30)
     assert len(acknowledged) >= 20
 
-    restarted = start_server(tmp_path, db=server.db)
+    restarted = start_server(tmp_path, env=NO_LIMIT, db=server.db)
     try:
         with restarted.client(key=key) as http:
             invoices = http.get("/api/v1/invoices?limit=100").json()
