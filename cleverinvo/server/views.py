@@ -54,6 +54,8 @@ def endpoint(view: View, body: str = "none", renders_pdf: bool = False) -> Calla
     in this process runs in a worker thread instead: a render takes seconds, the database thread is everybody's."""
 
     async def handle(request: Request) -> Response:
+        if any("\x00" in str(value) for value in request.path_params.values()):
+            raise NotFound("Not found: an id never holds a NUL character")  # PostgreSQL cannot even compare one
         try:
             if renders_pdf:
                 return await run_in_threadpool(view, request, None)
