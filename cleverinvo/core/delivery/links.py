@@ -7,6 +7,7 @@ thing that opens the page, so it is unique and never derived from anything else.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -58,10 +59,13 @@ class Viewed:
     invoice_id: str
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # the alphabet of secrets.token_urlsafe
+
+
 def find(token: str) -> Viewed | None:
     """The invoice a token opens, or ``None`` for anything else (unknown, malformed, too long)."""
-    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
-        return None
+    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH or not _TOKEN.fullmatch(token):
+        return None  # never sent to the database: PostgreSQL refuses a NUL even in a comparison
     found = (
         models.ViewLink.select(models.ViewLink.invoice, models.Invoice.account)
         .join(models.Invoice)
