@@ -59,7 +59,7 @@ class QuoteStatus(StrEnum):
 
 
 class EventType(StrEnum):
-    """What can happen to an invoice, as its history names it."""
+    """What can happen to an invoice or a quote, as its history names it."""
 
     CREATED = "created"
     UPDATED = "updated"
@@ -70,6 +70,9 @@ class EventType(StrEnum):
     PAYMENT_REMOVED = "payment_removed"
     CREDITED = "credited"
     REMINDER_SENT = "reminder_sent"
+    ACCEPTED = "accepted"  # a quote, by the client
+    DECLINED = "declined"  # a quote, by the client
+    INVOICED = "invoiced"  # a quote made into an invoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +315,7 @@ class Quote(QuoteSummary):
     answered_at: dt.datetime | None
     invoice_id: str | None
     version: int
+    view_token: str | None = None  # opens the public view page, where the client answers; sent quotes only
 
 
 @dataclass(frozen=True, slots=True)

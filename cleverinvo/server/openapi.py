@@ -444,21 +444,14 @@ _QUOTE_DETAIL = {
     "sentAt": NULLABLE_TIMESTAMP,
     "answeredAt": {**NULLABLE_TIMESTAMP, "description": "When it was accepted or declined"},
     "invoiceId": {"type": ["string", "null"], "description": "The invoice made from it, once it is"},
+    "viewUrl": {
+        "type": ["string", "null"],
+        "description": "The public page where the client sees the quote and accepts or declines it; once sent",
+    },
     "version": {"type": "integer"},
 }
 SCHEMAS["Quote"] = {
     "allOf": [_ref("QuoteSummary"), {"type": "object", "required": list(_QUOTE_DETAIL), "properties": _QUOTE_DETAIL}]
-}
-SCHEMAS["QuoteSendInput"] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "viaEmail": {
-            "type": "boolean",
-            "default": False,
-            "description": "true is refused with 409 for now: e-mailing quotes is not available yet",
-        }
-    },
 }
 _SCHEDULE = {
     "clientId": {"type": "string"},
@@ -941,7 +934,13 @@ def document() -> dict[str, Any]:
                 "/api/v1/quotes/{id}/send": {
                     "parameters": ID,
                     "post": _idempotent(
-                        _operation("Mark a DRAFT quote sent", ("200", quote), "409", body="QuoteSendInput")
+                        _operation(
+                            "Send a quote: mark a DRAFT sent, or e-mail it (viaEmail) with its PDF and the link to its "
+                            "view page, where the client accepts or declines it; e-mailing again re-sends",
+                            ("200", quote),
+                            "409 413 502",
+                            body="SendInput",
+                        )
                     ),
                 },
                 "/api/v1/quotes/{id}/accept": {
@@ -966,6 +965,14 @@ def document() -> dict[str, Any]:
                         {"name": "paymentId", "in": "path", "required": True, "schema": {"type": "string"}},
                     ],
                     "delete": _operation("Remove a payment recorded by mistake", ("204", NO_CONTENT), ""),
+                },
+                "/api/v1/quotes/{id}/events": {
+                    "parameters": ID,
+                    "get": _operation(
+                        "A quote's history, oldest first",
+                        ("200", _json("Events", _data({"type": "array", "items": _ref("Event")}), RATE_HEADERS)),
+                        "",
+                    ),
                 },
                 "/api/v1/invoices/{id}/events": {
                     "parameters": ID,

@@ -223,6 +223,7 @@ def quote(q: Quote) -> dict[str, Any]:
         "sentAt": iso_timestamp(q.sent_at),
         "answeredAt": iso_timestamp(q.answered_at),
         "invoiceId": q.invoice_id,
+        "viewUrl": view_url(q.view_token) if q.view_token else None,
         "version": q.version,
     }
 

@@ -66,9 +66,12 @@ routes = [
     Route(f"{QUOTE}/accept", endpoint(views.accept_quote), methods=["POST"], name="quote-accept"),
     Route(f"{QUOTE}/decline", endpoint(views.decline_quote), methods=["POST"], name="quote-decline"),
     Route(f"{QUOTE}/invoice", endpoint(views.invoice_from_quote), methods=["POST"], name="quote-invoice"),
+    Route(f"{QUOTE}/events", endpoint(views.quote_events), methods=["GET"], name="quote-events"),
     Route(VIEW, viewpage.page, methods=["GET"], name="view-page"),
     Route(f"{VIEW}/pdf", viewpage.pdf, methods=["GET"], name="view-pdf"),
     Route(f"{VIEW}/seen", viewpage.seen, methods=["POST"], name="view-seen"),
+    Route(f"{VIEW}/accept", viewpage.accept, methods=["POST"], name="view-accept"),
+    Route(f"{VIEW}/decline", viewpage.decline, methods=["POST"], name="view-decline"),
     Route("/api/v1/recurring-invoices", endpoint(views.list_recurring), methods=["GET"], name="recurring"),
     Route(
         "/api/v1/recurring-invoices",

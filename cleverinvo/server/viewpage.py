@@ -1,4 +1,5 @@
-"""The public view page: ``/view/<token>``, its PDF and its view report, answered without an API key.
+"""The public view page: ``/view/<token>``, its PDF, its view report and a quote's answer (``/accept``,
+``/decline``), answered without an API key.
 
 Every answer carries headers that keep the page to itself: a content security policy that allows only the
 page's own style and its one script (by a fresh nonce), no referrer, no indexing, no framing, no sniffing,
@@ -9,9 +10,9 @@ import secrets
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from cleverinvo.core import CleverInvo
+from cleverinvo.core import CleverInvo, Conflict
 from cleverinvo.core.access.ratelimit import RateLimiter
 from cleverinvo.core.delivery.viewing import not_found_page
 from cleverinvo.server.views import attachment
@@ -27,7 +28,7 @@ def private_headers(nonce: str | None = None) -> dict[str, str]:
     allowed = f" style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self';" if nonce else ""
     return {
         "Content-Security-Policy": f"default-src 'none';{allowed} img-src 'self' data:; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'none'",
+        "form-action 'self'; frame-ancestors 'none'",
         "Referrer-Policy": "no-referrer",
         "X-Robots-Tag": "noindex, nofollow, noarchive",
         "X-Content-Type-Options": "nosniff",
@@ -86,3 +87,33 @@ async def seen(request: Request) -> Response:
         return Response(status_code=400, headers=private_headers())
     known = await run_in_threadpool(_ci(request).view_pages.seen, token)
     return Response(status_code=204 if known else 404, headers=private_headers())
+
+
+async def _answer(request: Request, accept: bool) -> Response:
+    """The client's answer to a quote, from the page's form: back to the page (303), which shows it; the same
+    answer again does the same; an answer the quote cannot take (expired, answered otherwise) is 409 with the
+    page as it stands, which says why."""
+    token = request.path_params["token"]
+    refused = _too_many(token)
+    if refused is not None:
+        return refused
+    ci = _ci(request)
+    try:
+        answered = await run_in_threadpool(ci.view_pages.answer, token, accept)
+    except Conflict:
+        nonce = secrets.token_urlsafe(18)
+        html = await run_in_threadpool(ci.view_pages.page, token, nonce)
+        if html is None:
+            return not_found()
+        return HTMLResponse(html, status_code=409, headers=private_headers(nonce))
+    if answered is None:
+        return not_found()
+    return RedirectResponse(f"/view/{token}", status_code=303, headers=private_headers())
+
+
+async def accept(request: Request) -> Response:
+    return await _answer(request, accept=True)
+
+
+async def decline(request: Request) -> Response:
+    return await _answer(request, accept=False)

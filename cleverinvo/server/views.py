@@ -20,6 +20,7 @@ from cleverinvo.core import Books, NotFound, UnsupportedMediaType, ValidationErr
 from cleverinvo.core.access import idempotency
 from cleverinvo.core.billing.documents import InvoicePdf, PdfWanted
 from cleverinvo.core.billing.rendering import RenderPool
+from cleverinvo.core.delivery.messages import Kind
 from cleverinvo.core.einvoice.einvoices import Syntax, XmlFile
 from cleverinvo.server import render
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, JSONResponse, parse_json
@@ -307,7 +308,8 @@ def quote_pdf(request: Request, _body: None) -> Response:
 
 
 def send_quote(request: Request, body: Any) -> Response:
-    return JSONResponse({"data": render.quote(books(request).quotes.send(request.path_params["id"], body))})
+    sent = books(request).delivery.send(request.path_params["id"], body, Kind.QUOTE)
+    return JSONResponse({"data": render.quote(sent)})
 
 
 def accept_quote(request: Request, _body: None) -> Response:
@@ -316,6 +318,10 @@ def accept_quote(request: Request, _body: None) -> Response:
 
 def decline_quote(request: Request, _body: None) -> Response:
     return JSONResponse({"data": render.quote(books(request).quotes.decline(request.path_params["id"]))})
+
+
+def quote_events(request: Request, _body: None) -> Response:
+    return JSONResponse({"data": [render.event(e) for e in books(request).quotes.events(request.path_params["id"])]})
 
 
 def invoice_from_quote(request: Request, _body: None) -> Response:

@@ -61,8 +61,6 @@ def test_updates_and_deletes_drafts_only(books, client):
         books.quotes.delete(quote.id)
     with pytest.raises(Conflict, match="already sent"):
         books.quotes.mark_sent(quote.id)
-    with pytest.raises(Conflict, match="E-mailing quotes is not available yet"):
-        books.quotes.send(quote.id, {"viaEmail": True})
     assert books.quotes.get(quote.id).notes == "Second"
 
 

@@ -39,6 +39,7 @@ def build_version_1(target: str) -> None:
         later += (models.Quote, models.QuoteLine, models.QuotePdf)  # version 13
         later += (models.CreditNote, models.CreditNoteLine, models.CreditNotePdf)  # version 14
         later += (models.Tally,)  # version 15
+        later += (models.QuoteEvent, models.QuoteViewLink)  # version 16
         database.create_tables([m for m in models.MODELS if m not in later])
         migrator = SchemaMigrator.from_database(database)
         status_index = next(i.name for i in database.get_indexes("invoice") if "credited_minor" in i.columns)

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from cleverinvo.core.delivery import config
 from tests.mail import Handler, MailServer, free_port
-from tests.server.helpers import Server, make_client, make_invoice, start_server
+from tests.server.helpers import Server, make_client, make_invoice, make_quote, start_server
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +96,53 @@ def test_send_by_email_through_the_api(mailing, seller) -> None:
         ("emailed", key_prefix),
     ]
     assert history[-1]["detail"]["to"] == ["billing@acme.example"]
+
+
+def test_a_quote_is_e_mailed_on_the_same_path(mailing, seller) -> None:
+    _server, smtp, _ = mailing
+    quote = make_quote(seller, make_client(seller)["id"], quoteNumber="QAPI-3", validUntil="2099-12-31")
+    path = f"/api/v1/quotes/{quote['id']}/send"
+
+    response = seller.post(path, json={"viaEmail": True, "subject": "Our offer {number}"})
+
+    assert response.status_code == 200, response.text
+    sent = response.json()["data"]
+    assert sent["status"] == "SENT" and sent["sentAt"]
+    assert sent["viewUrl"].startswith("https://invoices.orsted.example/view/")
+    [got] = smtp.received
+    assert got.recipients == ["billing@acme.example"] and got.message["Subject"] == "Our offer QAPI-3"
+    assert sent["viewUrl"] in got.text and "accept or decline" in got.text and "Dec 31, 2099" in got.text
+    [attached] = got.attachments()
+    assert attached.get_filename() == "QAPI-3.pdf"
+    assert attached.get_content() == seller.get(f"/api/v1/quotes/{quote['id']}/pdf").content
+    assert seller.post(path, json={"viaEmail": True}).status_code == 200 and len(smtp.received) == 2
+    assert seller.post(path, json={}).status_code == 409  # marking it sent again
+    history = seller.get(f"/api/v1/quotes/{quote['id']}/events").json()["data"]
+    key_prefix = seller.headers["Authorization"].split()[1][:12]
+    assert [(e["type"], e["actor"]) for e in history] == [
+        ("created", key_prefix),
+        ("issued", key_prefix),
+        ("emailed", key_prefix),
+        ("emailed", key_prefix),
+    ]
+    assert history[-1]["detail"]["to"] == ["billing@acme.example"]
+
+
+def test_a_quote_that_cannot_be_e_mailed_stays_a_draft(mailing, seller) -> None:
+    _server, smtp, _ = mailing
+    quote = make_quote(seller, make_client(seller)["id"])
+    path = f"/api/v1/quotes/{quote['id']}/send"
+    smtp.handler.refuse = "550 5.7.1 Relaying denied"
+    refused = seller.post(path, json={"viaEmail": True})
+    assert refused.json() == {"error": "The mail server refused the message: 550 5.7.1 Relaying denied"}
+    assert refused.status_code == 502
+    assert seller.post(path, json={"viaEmail": False, "to": "x@y.example"}).status_code == 400
+    config.save_smtp_url(None)
+    assert seller.post(path, json={"viaEmail": True}).status_code == 409
+    after = seller.get(f"/api/v1/quotes/{quote['id']}").json()["data"]
+    assert after == quote and after["status"] == "DRAFT" and after["viewUrl"] is None
+    assert [e["type"] for e in seller.get(f"/api/v1/quotes/{quote['id']}/events").json()["data"]] == ["created"]
+    assert not smtp.received
 
 
 def test_failures_change_nothing(mailing, seller) -> None:

@@ -57,6 +57,7 @@ def test_document_is_served_without_a_key_and_names_every_route(server):
         "/api/v1/quotes/{id}/accept",
         "/api/v1/quotes/{id}/decline",
         "/api/v1/quotes/{id}/invoice",
+        "/api/v1/quotes/{id}/events",
     }
 
 

@@ -102,11 +102,11 @@ def test_drafts_only_are_changed_and_deleted_and_numbers_given_back(api):
     assert api.get(f"/api/v1/quotes/{first['id']}").json()["data"]["status"] == "SENT"
 
 
-def test_e_mailing_a_quote_is_refused_clearly_and_changes_nothing(api):
+def test_e_mailing_a_quote_without_a_mail_server_is_409_and_changes_nothing(api):
     quote = make_quote(api, make_client(api)["id"])
     refused = api.post(f"/api/v1/quotes/{quote['id']}/send", json={"viaEmail": True})
-    assert refused.status_code == 409 and "E-mailing quotes is not available yet" in refused.json()["error"]
-    assert api.get(f"/api/v1/quotes/{quote['id']}").json()["data"]["status"] == "DRAFT"
+    assert refused.status_code == 409 and "No mail server is configured" in refused.json()["error"]
+    assert api.get(f"/api/v1/quotes/{quote['id']}").json()["data"] == quote
 
 
 @pytest.mark.parametrize(

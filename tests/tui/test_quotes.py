@@ -1,15 +1,18 @@
-"""Quotes in the TUI at 80×24: write one in the invoice editor, mark it sent, take the client's answer, make it an
-invoice; refusals are messages, never tracebacks."""
+"""Quotes in the TUI at 80×24: write one in the invoice editor, mark it sent or e-mail it, take the client's answer,
+make it an invoice; refusals are messages, never tracebacks."""
 
 from decimal import Decimal
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from cleverinvo.core.records import QuoteStatus
+from cleverinvo.tui.screens.delivery import EmailDialog
 from cleverinvo.tui.screens.invoice_detail import InvoiceDetailScreen
 from cleverinvo.tui.screens.quotes import QuoteEditorScreen, QuotesScreen
 from cleverinvo.tui.widgets.lines import LINE_COLUMNS, LineGrid
-from tests.tui.helpers import line, notifications, settle, table_rows, type_text
+from tests.mail import MailServer
+from tests.tui.helpers import line, notifications, settle, table_rows, text_of, type_text
 
 pytestmark = pytest.mark.anyio
 
@@ -51,7 +54,7 @@ async def test_write_send_accept_and_invoice_a_quote(app, books):
         await pilot.press("a")  # not sent yet: the key does nothing
         await settle(pilot)
         assert books.quotes.get(quote.id).status is QuoteStatus.DRAFT
-        await pilot.press("t")
+        await pilot.press("m")
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -84,3 +87,34 @@ async def test_a_second_conversion_and_an_expired_quote_are_refused_with_a_messa
         await pilot.press("x")
         await settle(pilot)
         assert books.quotes.get(old.id).status is QuoteStatus.DECLINED
+
+
+async def test_e_mail_a_quote_from_the_list_in_the_invoices_dialog(app, books, smtp_env: MailServer):
+    books.settings.update({"sellerName": "Zoë Ørsted", "sellerEmail": "zoe@orsted.example"})
+    client = books.clients.create({"name": "Acme Corp", "email": "billing@acme.example"})
+    quote = books.quotes.create({"clientId": client.id, "validUntil": "2099-12-31", "lineItems": [line("X", 1, "5")]})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("Q")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, EmailDialog)
+        assert "E-mail the quote" in text_of(dialog.query_one(".dialog-title"))
+        assert dialog.query_one("#input-to", Input).value == "billing@acme.example"
+        assert dialog.query_one("#input-subject", Input).value == "Quote QUO-0001 from Zoë Ørsted"
+        assert "{link}" in dialog.query_one("#input-message", TextArea).text
+        dialog.query_one("#input-to", Input).value = "nobody"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog and "invalid e-mail address" in text_of(dialog.query_one("#field-to .field-error"))
+        dialog.query_one("#input-to", Input).value = "buyer@acme.example"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QuotesScreen) and "QUO-0001: e-mailed" in notifications(app)
+        sent = books.quotes.get(quote.id)
+        assert sent.status is QuoteStatus.SENT and table_rows(app.screen.table)[0][-1] == "sent"
+        [got] = smtp_env.received
+        assert got.recipients == ["buyer@acme.example"] and f"/view/{sent.view_token}" in got.text
+        assert [a.get_filename() for a in got.attachments()] == ["QUO-0001.pdf"]

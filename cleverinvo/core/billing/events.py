@@ -1,4 +1,4 @@
-"""The history of every invoice: an append-only list of what happened to it, when, and who did it.
+"""The history of every invoice and quote: an append-only list of what happened to it, when, and who did it.
 
 An event is written by the operation it describes, inside that operation's transaction, so there is never an
 event without its change nor a change without its event. Events are never changed; they go only with the
@@ -8,8 +8,10 @@ The actor says who acted: an API key by its first 12 characters, or ``tui``, ``c
 """
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+import peewee as pw
 import simplejson
 
 from cleverinvo.core import clock
@@ -31,11 +33,23 @@ def check_actor(actor: str) -> str:
     raise ValidationError(f"Invalid actor: {actor!r} is not tui, cli, system or an API key's first 12 characters")
 
 
-def record(invoice_id: str, type_: EventType, actor: str, **detail: Any) -> None:
-    """Inside the transaction of the change: append that ``type_`` happened to the invoice, with ``detail``
-    (plain JSON values; money as ``Decimal``, kept exact)."""
-    models.InvoiceEvent.insert(
-        invoice=invoice_id,
+@dataclass(frozen=True, slots=True)
+class Trail:
+    """Where one document type's events are kept: their table and its column naming the document."""
+
+    table: type[models.BaseModel]
+    owner: pw.ForeignKeyField
+
+
+INVOICES = Trail(models.InvoiceEvent, models.InvoiceEvent.invoice)
+QUOTES = Trail(models.QuoteEvent, models.QuoteEvent.quote)
+
+
+def record(document_id: str, type_: EventType, actor: str, trail: Trail = INVOICES, /, **detail: Any) -> None:
+    """Inside the transaction of the change: append that ``type_`` happened to the document (an invoice unless
+    ``trail`` says otherwise), with ``detail`` (plain JSON values; money as ``Decimal``, kept exact)."""
+    trail.table.insert(
+        {trail.owner: document_id},
         type=type_.value,
         at=clock.now(),
         actor=actor,
@@ -43,11 +57,9 @@ def record(invoice_id: str, type_: EventType, actor: str, **detail: Any) -> None
     ).execute()
 
 
-def history(invoice_id: str) -> tuple[Event, ...]:
-    """The invoice's events, oldest first (in the order they were written)."""
-    rows = (
-        models.InvoiceEvent.select().where(models.InvoiceEvent.invoice == invoice_id).order_by(models.InvoiceEvent.id)
-    )
+def history(document_id: str, trail: Trail = INVOICES) -> tuple[Event, ...]:
+    """The document's events, oldest first (in the order they were written)."""
+    rows = trail.table.select().where(trail.owner == document_id).order_by(trail.table.id)
     return tuple(
         Event(type=EventType(r.type), at=r.at, actor=r.actor, detail=simplejson.loads(r.detail, use_decimal=True))
         for r in rows

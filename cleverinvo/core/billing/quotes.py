@@ -14,7 +14,7 @@ from typing import Any
 import peewee as pw
 
 from cleverinvo.core import accounts, clock
-from cleverinvo.core.billing import numbering
+from cleverinvo.core.billing import events, numbering
 from cleverinvo.core.billing.invoices import (
     MAX_LINES,
     Edit,
@@ -33,12 +33,22 @@ from cleverinvo.core.billing.invoices import (
 )
 from cleverinvo.core.billing.totals import Totals, compute_totals
 from cleverinvo.core.clients import Clients
+from cleverinvo.core.delivery import links
 from cleverinvo.core.errors import Conflict, NotFound, ValidationError
 from cleverinvo.core.fields import Fields, days_after
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import Currency, currency, from_minor
 from cleverinvo.core.paging import Paging
-from cleverinvo.core.records import Invoice, Language, Page, Quote, QuoteStatus, QuoteSummary
+from cleverinvo.core.records import (
+    Event,
+    EventType,
+    Invoice,
+    Language,
+    Page,
+    Quote,
+    QuoteStatus,
+    QuoteSummary,
+)
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 from cleverinvo.core.storage.search import by_number_or_client, search_key
@@ -102,11 +112,12 @@ def _summary_fields(row: models.Quote, status: str) -> dict[str, Any]:
 
 
 class Quotes:
-    """The quotes of one account. Another account's quote is never found. Invoices made from them are made by
-    ``Invoices`` with ``actor`` in their history."""
+    """The quotes of one account. Another account's quote is never found. Every change is written to the quote's
+    history with ``actor``, and invoices made from them are made by ``Invoices`` with ``actor`` in theirs."""
 
-    def __init__(self, account_id: str, actor: str = "system") -> None:
+    def __init__(self, account_id: str, actor: str = events.SYSTEM) -> None:
         self.account_id = account_id
+        self.actor = events.check_actor(actor)
         self.clients = Clients(account_id)
         self.invoices = Invoices(account_id, actor)
 
@@ -153,6 +164,7 @@ class Quotes:
             answered_at=row.answered_at,
             invoice_id=invoice.id if invoice is not None else None,
             version=row.version,
+            view_token=links.token_of(row.id, links.QUOTES),
         )
 
     def list(
@@ -242,6 +254,7 @@ class Quotes:
                     **totals_columns(totals, cur),
                 )
                 self._write_lines(quote_id, lines, totals, cur)
+                events.record(quote_id, EventType.CREATED, self.actor, events.QUOTES, number=final_number)
         except pw.IntegrityError:
             raise Conflict(f"Quote number already taken: {number}") from None
         return self.get(quote_id)
@@ -283,6 +296,7 @@ class Quotes:
                     self._write_lines(row.id, edit.lines or stored, totals, cur)
                 if changes:
                     self._change(row, **changes)
+                    events.record(row.id, EventType.UPDATED, self.actor, events.QUOTES, fields=sorted(f.data))
         except pw.IntegrityError:
             raise Conflict(f"Quote number already taken: {edit.number}") from None
         return self.get(quote_id)
@@ -315,42 +329,64 @@ class Quotes:
             models.Quote.id == row.id
         ).execute()
 
-    def send(self, quote_id: str, data: object) -> Quote:
-        """DRAFT → SENT from an API body: ``{}`` when it was sent another way. ``{"viaEmail": true}`` is refused
-        (``Conflict``) until quotes can be e-mailed."""
-        if Fields(data, ("viaEmail",)).boolean("viaEmail"):
-            raise Conflict(
-                "E-mailing quotes is not available yet; send the quote's PDF yourself and mark it sent with {}"
-            )
-        return self.mark_sent(quote_id)
-
-    def mark_sent(self, quote_id: str) -> Quote:
-        """DRAFT → SENT (the seller needs a name first); ``Conflict`` when it was sent already."""
+    def issue(self, quote_id: str) -> bool:
+        """Send a draft: DRAFT → SENT with its view link and an ``issued`` event, in one transaction or within the
+        caller's (e-mailing calls it in the transaction that records the e-mail). The seller needs a name first.
+        ``False`` when it was sent already: then nothing changes."""
         with transaction():
             row = self._row(quote_id)
             if row.stage != QuoteStatus.DRAFT.value:
-                raise Conflict(f"Quote {row.number} was already sent")
+                return False
             accounts.require_seller(accounts.row(self.account_id), "send a quote")
             self._change(row, stage=QuoteStatus.SENT.value, sent_at=clock.now())
+            links.give_token(row.id, links.QUOTES)
+            events.record(row.id, EventType.ISSUED, self.actor, events.QUOTES, number=row.number)
+        return True
+
+    def mark_sent(self, quote_id: str) -> Quote:
+        """Send a draft another way than by e-mail (see ``issue``); ``Conflict`` when it was sent already."""
+        with transaction():
+            if not self.issue(quote_id):
+                raise Conflict(f"Quote {self._row(quote_id).number} was already sent")
         return self.get(quote_id)
 
-    def _answer(self, quote_id: str, answer: QuoteStatus) -> Quote:
+    def mark_viewed(self, quote_id: str) -> None:
+        """The client opened the quote's view page: a ``viewed`` event, the first time only (a quote has no
+        VIEWED status; its answer is what counts)."""
         with transaction():
             row = self._row(quote_id)
+            seen = models.QuoteEvent.select().where(
+                (models.QuoteEvent.quote == row.id) & (models.QuoteEvent.type == EventType.VIEWED.value)
+            )
+            if row.stage != QuoteStatus.DRAFT.value and not seen.exists():
+                events.record(row.id, EventType.VIEWED, self.actor, events.QUOTES)
+
+    def _answer(self, quote_id: str, answer: QuoteStatus, again: bool = False) -> Quote:
+        """Record the client's answer with its event. ``again``: the same answer a second time changes nothing
+        (the view page's button pressed twice); otherwise it is a ``Conflict`` like any answer to a quote that is
+        not open."""
+        with transaction():
+            row = self._row(quote_id)
+            if again and row.status == answer.value:
+                return self.get(quote_id)
             if row.status == QuoteStatus.EXPIRED.value and answer is QuoteStatus.ACCEPTED:
                 raise Conflict(f"Quote {row.number} expired on {row.valid_until.isoformat()}; it cannot be accepted")
             if row.status != QuoteStatus.SENT.value and row.status != QuoteStatus.EXPIRED.value:
                 raise Conflict(f"Only SENT quotes can be accepted or declined; {row.number} is {row.status}")
             self._change(row, stage=answer.value, answered_at=clock.now())
+            answered = EventType.ACCEPTED if answer is QuoteStatus.ACCEPTED else EventType.DECLINED
+            events.record(row.id, answered, self.actor, events.QUOTES)
         return self.get(quote_id)
 
-    def accept(self, quote_id: str) -> Quote:
-        """The client said yes: SENT → ACCEPTED. A quote past its ``validUntil`` cannot be accepted."""
-        return self._answer(quote_id, QuoteStatus.ACCEPTED)
+    def accept(self, quote_id: str, again: bool = False) -> Quote:
+        """The client said yes: SENT → ACCEPTED. A quote past its ``validUntil`` cannot be accepted. ``again``:
+        accepting an accepted quote changes nothing instead of being refused."""
+        return self._answer(quote_id, QuoteStatus.ACCEPTED, again)
 
-    def decline(self, quote_id: str) -> Quote:
-        """The client said no: SENT (or EXPIRED) → DECLINED."""
-        return self._answer(quote_id, QuoteStatus.DECLINED)
+    def decline(self, quote_id: str, again: bool = False) -> Quote:
+        """The client said no: SENT (or EXPIRED) → DECLINED. ``again``: declining a declined quote changes
+        nothing instead of being refused."""
+        return self._answer(quote_id, QuoteStatus.DECLINED, again)
 
     def make_invoice(self, quote_id: str) -> Invoice:
         """A draft invoice made from the quote, once: its client, currency, lines (and so its totals), notes,
@@ -364,7 +400,7 @@ class Quotes:
                 raise Conflict(f"Quote {quote.number} was declined; it cannot become an invoice")
             if quote.invoice_id is not None:
                 raise Conflict(f"Quote {quote.number} has already been made into an invoice")
-            return self.invoices.create(
+            made = self.invoices.create(
                 {
                     "clientId": quote.client_id,
                     "currency": quote.currency.code,
@@ -377,3 +413,11 @@ class Quotes:
                 },
                 quote_id=quote.id,
             )
+            events.record(
+                quote.id, EventType.INVOICED, self.actor, events.QUOTES, invoiceId=made.id, number=made.number
+            )
+        return made
+
+    def events(self, quote_id: str) -> tuple[Event, ...]:
+        """What happened to the quote, oldest first."""
+        return events.history(self._row(quote_id).id, events.QUOTES)

@@ -1,6 +1,6 @@
-"""Writing an e-mail about an invoice: a plain-text and an HTML part in the invoice's language, the PDF attached
-as ``<invoiceNumber>.pdf``, the view link, and the headers a mail client and a spam filter expect (``From`` the
-seller, ``Reply-To``, ``Date``, a ``Message-ID`` on the seller's domain)."""
+"""Writing an e-mail about a document (an invoice, a quote): a plain-text and an HTML part in the document's
+language, the PDF attached as ``<number>.pdf``, the view link, and the headers a mail client and a spam filter
+expect (``From`` the seller, ``Reply-To``, ``Date``, a ``Message-ID`` on the seller's domain)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from email.utils import format_datetime, make_msgid
 import jinja2
 
 from cleverinvo.core.delivery.messages import fill
-from cleverinvo.core.i18n.catalogs import N_, SOURCE_LANGUAGE
+from cleverinvo.core.i18n.catalogs import SOURCE_LANGUAGE
 from cleverinvo.core.i18n.locales import DocumentLocale
-from cleverinvo.core.records import Invoice
 
 _html = jinja2.Environment(
     loader=jinja2.PackageLoader("cleverinvo.core.delivery", "html"),
@@ -30,11 +29,6 @@ _html = jinja2.Environment(
 def html_templates() -> jinja2.Environment:
     """The Jinja2 environment of every HTML this package writes: autoescaped, strict about missing values."""
     return _html
-
-
-def invoice_language(invoice: Invoice) -> str:
-    """The language the invoice's e-mails and view page are written in: the invoice's own."""
-    return invoice.language.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +57,13 @@ class Wording:
     body: str
 
 
-def placeholder_values(invoice: Invoice, words: DocumentLocale, link: str | None, seller: str | None) -> dict[str, str]:
-    """What each placeholder of a template stands for, formatted in the document's language."""
-    return {
-        "number": invoice.number,
-        "total": words.money(invoice.total, invoice.currency),
-        "amountDue": words.money(invoice.amount_due, invoice.currency),
-        "dueDate": words.date(invoice.due_date),
-        "link": link or "",
-        "client": invoice.client.name,
-        "seller": seller or "",
-    }
+@dataclass(frozen=True, slots=True)
+class About:
+    """What an e-mail says about its document under the message, in its language: its facts (number, total, the
+    date that matters) and the button to its view page."""
+
+    facts: tuple[tuple[str, str], ...]
+    view: str
 
 
 def fill_wording(subject: str, body: str, values: Mapping[str, str]) -> Wording:
@@ -124,16 +114,8 @@ def plain_message(
     return message
 
 
-EMAIL_LABELS = {
-    "number": N_("Invoice number"),
-    "total": N_("Total"),
-    "due": N_("Due date"),
-    "view": N_("View the invoice"),
-}
-
-
 def compose(
-    invoice: Invoice,
+    about: About,
     words: DocumentLocale,
     said: Wording,
     sender: Sender,
@@ -151,10 +133,8 @@ def compose(
         language=words.language,
         subject=said.subject,
         paragraphs=_paragraphs(text, link),
-        labels={key: words.gettext(label) for key, label in EMAIL_LABELS.items()},
-        number=invoice.number,
-        total=words.money(invoice.total, invoice.currency),
-        due_date=words.date(invoice.due_date),
+        facts=about.facts,
+        view=about.view,
         link=link,
     )
     message.add_alternative(html, subtype="html")

@@ -1,6 +1,6 @@
-"""The public view link of an issued invoice: ``CLEVERINVO_PUBLIC_URL`` + ``/view/<token>``.
+"""The public view link of a sent invoice or quote: ``CLEVERINVO_PUBLIC_URL`` + ``/view/<token>``.
 
-The token is 192 random bits (URL-safe base64), made when the invoice is issued and kept with it. It is the only
+The token is 192 random bits (URL-safe base64), made when the document is sent and kept with it. It is the only
 thing that opens the page, so it is unique and never derived from anything else.
 """
 
@@ -10,6 +10,8 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+
+import peewee as pw
 
 from cleverinvo.core import clock
 from cleverinvo.core.storage import models
@@ -35,42 +37,59 @@ def view_url(token: str) -> str:
     return f"{public_url()}/view/{token}"
 
 
-def give_token(invoice_id: str) -> str:
-    """Inside the issuing transaction: the invoice's token, made now if it has none yet."""
-    found = models.ViewLink.get_or_none(models.ViewLink.invoice == invoice_id)
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where one document type keeps its tokens: the table, its column naming the document, and the documents'
+    own table (which names their account)."""
+
+    table: type[models.BaseModel]
+    owner: pw.ForeignKeyField
+    documents: type[models.BaseModel]
+
+
+INVOICES = Links(models.ViewLink, models.ViewLink.invoice, models.Invoice)
+QUOTES = Links(models.QuoteViewLink, models.QuoteViewLink.quote, models.Quote)
+
+
+def give_token(document_id: str, links: Links = INVOICES) -> str:
+    """Inside the transaction that sends the document: its token, made now if it has none yet."""
+    found = links.table.get_or_none(links.owner == document_id)
     if found is not None:
         return found.token
     token = new_token()
-    models.ViewLink.create(invoice=invoice_id, token=token, created_at=clock.now())
+    links.table.insert({links.owner: document_id}, token=token, created_at=clock.now()).execute()
     return token
 
 
-def token_of(invoice_id: str) -> str | None:
-    """The invoice's token; ``None`` for a draft, which has no view page."""
-    found = models.ViewLink.get_or_none(models.ViewLink.invoice == invoice_id)
-    return found.token if found is not None else None
+def token_of(document_id: str, links: Links = INVOICES) -> str | None:
+    """The document's token; ``None`` for a draft, which has no view page."""
+    return links.table.select(links.table.token).where(links.owner == document_id).scalar()
 
 
 @dataclass(frozen=True, slots=True)
 class Viewed:
-    """Whose invoice a token opens."""
+    """Whose document a token opens: an invoice, or a quote when ``links`` is ``QUOTES``."""
 
     account_id: str
-    invoice_id: str
+    document_id: str
+    links: Links
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # the alphabet of secrets.token_urlsafe
 
 
 def find(token: str) -> Viewed | None:
-    """The invoice a token opens, or ``None`` for anything else (unknown, malformed, too long)."""
+    """The document a token opens, or ``None`` for anything else (unknown, malformed, too long)."""
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH or not _TOKEN.fullmatch(token):
         return None  # never sent to the database: PostgreSQL refuses a NUL even in a comparison
-    found = (
-        models.ViewLink.select(models.ViewLink.invoice, models.Invoice.account)
-        .join(models.Invoice)
-        .where(models.ViewLink.token == token)
-        .tuples()
-        .first()
-    )
-    return Viewed(account_id=found[1], invoice_id=found[0]) if found else None
+    for links in (INVOICES, QUOTES):
+        found = (
+            links.table.select(links.owner, links.documents.account)
+            .join(links.documents)
+            .where(links.table.token == token)
+            .tuples()
+            .first()
+        )
+        if found:
+            return Viewed(account_id=found[1], document_id=found[0], links=links)
+    return None

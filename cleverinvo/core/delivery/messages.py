@@ -1,7 +1,8 @@
 """The wording of the e-mails, per language: built-in texts, which an account may replace with its own.
 
-A subject or body holds placeholders in braces: ``{number}``, ``{total}``, ``{amountDue}``, ``{dueDate}``,
-``{link}``, ``{client}``, ``{seller}`` (``{{`` and ``}}`` for braces themselves). Anything else in braces is
+A subject or body holds placeholders in braces: ``{number}``, ``{total}``, ``{amountDue}``, ``{dueDate}``
+(invoices), ``{validUntil}`` (quotes), ``{link}``, ``{client}``, ``{seller}`` (``{{`` and ``}}`` for braces
+themselves); one a document does not have is left empty. Anything else in braces is
 refused when the text is saved, so filling in a saved text never fails.
 """
 
@@ -20,16 +21,17 @@ from cleverinvo.core.i18n.locales import document_locale
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
 
-PLACEHOLDERS = ("number", "total", "amountDue", "dueDate", "link", "client", "seller")
+PLACEHOLDERS = ("number", "total", "amountDue", "dueDate", "validUntil", "link", "client", "seller")
 MAX_SUBJECT = 255
 MAX_BODY = 10_000
 
 
 class Kind(StrEnum):
-    """Which e-mail: the invoice itself, or a reminder that it is due."""
+    """Which e-mail: an invoice, a reminder that it is due, or a quote."""
 
     INVOICE = "invoice"
     REMINDER = "reminder"
+    QUOTE = "quote"
 
 
 _BUILT_IN: dict[Kind, tuple[str, str]] = {
@@ -46,6 +48,13 @@ _BUILT_IN: dict[Kind, tuple[str, str]] = {
             "Hello {client},\n\nthis is a friendly reminder that invoice {number} was due on {dueDate}; "
             "{amountDue} is still open.\n\nYou can view it online: {link}\n\nIf you have already paid, please "
             "disregard this message.\n\nKind regards,\n{seller}"
+        ),
+    ),
+    Kind.QUOTE: (
+        N_("Quote {number} from {seller}"),
+        N_(
+            "Hello {client},\n\nplease find attached quote {number} for {total}, valid until {validUntil}.\n\n"
+            "You can view it online and accept or decline it there: {link}\n\nKind regards,\n{seller}"
         ),
     ),
 }
@@ -93,7 +102,9 @@ def _parse_kind(value: object) -> Kind:
     try:
         return Kind(value)
     except ValueError:
-        raise ValidationError("Invalid field: kind must be invoice or reminder", "kind") from None
+        raise ValidationError(
+            f"Invalid field: kind must be one of {', '.join(k.value for k in Kind)}", "kind"
+        ) from None
 
 
 class MailTemplates:

@@ -1,9 +1,11 @@
-"""E-mailing an invoice: issue it and send it in one decision, so that a refused or failed e-mail changes nothing.
+"""E-mailing an invoice or a quote: send it and e-mail it in one decision, so that a refused or failed e-mail
+changes nothing.
 
-The send happens inside the transaction that issues the invoice: the invoice row is locked, the draft is issued
-(its seller and client copied in), its PDF rendered from that copy, the message handed to the mail server, and
-only once the server has accepted it are the issue and an ``emailed`` event committed. When the server refuses
-or cannot be reached, the transaction rolls back and a draft stays a draft.
+The e-mail goes out inside the transaction that sends the document: its row is locked, a draft is sent (an
+invoice issued, its seller and client copied in; a quote given its view link), its PDF made, the message handed
+to the mail server, and only once the server has accepted it are the change and an ``emailed`` event committed.
+When the server refuses or cannot be reached, the transaction rolls back and a draft stays a draft. What differs
+between invoices and quotes is in ``sendables``.
 """
 
 from __future__ import annotations
@@ -15,27 +17,18 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from cleverinvo.core import accounts, clock
-from cleverinvo.core.billing.documents import Documents
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.delivery import links, smtp
-from cleverinvo.core.delivery.compose import (
-    Attachment,
-    Sender,
-    compose,
-    fill_wording,
-    invoice_language,
-    placeholder_values,
-    plain_message,
-)
+from cleverinvo.core.delivery.compose import Attachment, Sender, compose, fill_wording, plain_message
 from cleverinvo.core.delivery.config import MailConfig, mail_config
 from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT, Kind, MailTemplates, check_placeholders
-from cleverinvo.core.delivery.viewing import page_sheet, render_page
+from cleverinvo.core.delivery.sendables import Sendable, for_kind
+from cleverinvo.core.delivery.viewing import render_page
 from cleverinvo.core.errors import Conflict, MailNotConfigured, ValidationError
 from cleverinvo.core.fields import Fields
 from cleverinvo.core.i18n.catalogs import N_
 from cleverinvo.core.i18n.locales import document_locale
-from cleverinvo.core.records import EventType, Invoice
-from cleverinvo.core.storage import models
+from cleverinvo.core.records import EventType, Invoice, Quote
 from cleverinvo.core.storage.db import transaction
 
 SEND_FIELDS = ("viaEmail", "to", "cc", "subject", "message")
@@ -74,7 +67,7 @@ def sender_of(account_id: str) -> Sender:
     """The seller as the e-mail's sender; ``Conflict`` until the account has a seller e-mail address."""
     row = accounts.row(account_id)
     if not row.seller_email:
-        raise Conflict("Set the seller's e-mail address (sellerEmail) in the settings before e-mailing invoices")
+        raise Conflict("Set the seller's e-mail address (sellerEmail) in the settings before e-mailing documents")
     return Sender(name=row.seller_name, email=row.seller_email)
 
 
@@ -86,7 +79,7 @@ def _escaped(value: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Draft:
     """An e-mail about to be sent, as the TUI shows it for editing: recipients, subject and message, filled in
-    but for ``{link}`` (made when the invoice is issued), which sending fills in."""
+    but for ``{link}`` (made when the document is sent), which sending fills in."""
 
     to: tuple[str, ...]
     subject: str
@@ -96,7 +89,7 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """A checked request to e-mail an invoice."""
+    """A checked request to e-mail a document."""
 
     to: list[str]
     cc: list[str]
@@ -123,70 +116,72 @@ def read_request(data: object) -> tuple[bool, Request]:
 
 
 class Delivery:
-    """E-mailing one account's invoices, and the wording of its e-mails."""
+    """E-mailing one account's invoices and quotes, and the wording of its e-mails. ``kind`` chooses the wording
+    and so the document: ``Kind.INVOICE`` (and ``Kind.REMINDER``) an invoice, ``Kind.QUOTE`` a quote."""
 
     def __init__(self, account_id: str, actor: str) -> None:
         self.account_id = account_id
         self.actor = actor
         self.invoices = Invoices(account_id, actor)
-        self.documents = Documents(account_id)
         self.templates = MailTemplates(account_id)
 
-    def draft(self, invoice_id: str, kind: Kind | str = Kind.INVOICE) -> Draft:
+    def _sendable(self, kind: Kind | str) -> Sendable[Any]:
+        return for_kind(Kind(kind), self.account_id, self.actor)
+
+    def draft(self, document_id: str, kind: Kind | str = Kind.INVOICE) -> Draft:
         """What the e-mail would say now: the client's address, the subject and message from the template."""
-        invoice = self.invoices.get(invoice_id)
-        language = invoice_language(invoice)
+        sendable = self._sendable(kind)
+        document = sendable.get(document_id)
+        language = document.language.value
         template = self.templates.get(language, kind)
-        values = {name: _escaped(value) for name, value in self._values(invoice).items()}
-        said = fill_wording(template.subject, template.body, {**values, "link": "{link}"})
-        to = (invoice.client.email,) if invoice.client.email else ()
+        sheet = sendable.sheet(document)
+        values = {**sendable.values(document, sendable.locale(sheet)), "seller": sheet.seller.name or ""}
+        escaped = {name: _escaped(value) for name, value in values.items()}
+        said = fill_wording(template.subject, template.body, {**escaped, "link": "{link}"})
+        to = (document.client.email,) if document.client.email else ()
         return Draft(to=to, subject=said.subject, message=said.body, language=language)
 
     def preview(self, invoice_id: str) -> str:
         """The view page as the client sees it, for the owner to look at: it never reports a view, so the owner's
         own look never makes the invoice VIEWED."""
-        invoice = self.invoices.get(invoice_id)
+        sendable = self._sendable(Kind.INVOICE)
+        invoice = sendable.get(invoice_id)
         pdf_url = f"{links.view_url(invoice.view_token)}/pdf" if invoice.view_token else None
-        sheet, words = page_sheet(invoice)
-        return render_page(invoice, sheet, words, pdf_url=pdf_url, seen_url=None, nonce="")
+        sheet = sendable.sheet(invoice)
+        return render_page(invoice, sheet, sendable.locale(sheet), pdf_url=pdf_url, seen_url=None, nonce="")
 
-    @staticmethod
-    def _values(invoice: Invoice) -> dict[str, str]:
-        """The placeholders' values, formatted as the invoice's documents write them, naming its seller as issued."""
-        sheet, words = page_sheet(invoice)
-        link = links.view_url(invoice.view_token) if invoice.view_token else None
-        return placeholder_values(invoice, words, link, sheet.seller.name)
-
-    def send(self, invoice_id: str, data: object) -> Invoice:
-        """The API's send: ``{"viaEmail": true}`` (with optional ``to``, ``cc``, ``subject``, ``message``) issues
-        the invoice and e-mails it; ``{}`` or ``{"viaEmail": false}`` only marks it sent."""
+    def send(self, document_id: str, data: object, kind: Kind | str = Kind.INVOICE) -> Any:
+        """The API's send of an invoice (or a quote, with ``Kind.QUOTE``): ``{"viaEmail": true}`` (with optional
+        ``to``, ``cc``, ``subject``, ``message``) sends it and e-mails it; ``{}`` or ``{"viaEmail": false}`` only
+        marks it sent."""
         via_email, request = read_request(data)
         if not via_email:
-            return self.invoices.send(invoice_id, {})
-        return self.email(invoice_id, request)
+            return self._sendable(kind).mark_sent(document_id)
+        return self.email(document_id, request, kind)
 
-    def email(self, invoice_id: str, request: Request) -> Invoice:
-        """Issue the invoice (when a draft) and e-mail it, as one decision; sending again re-sends.
+    def email(self, document_id: str, request: Request, kind: Kind | str = Kind.INVOICE) -> Any:
+        """Send the document (issue an invoice, when a draft) and e-mail it, as one decision; sending again
+        re-sends.
 
         ``MailNotConfigured`` without a mail server, ``ValidationError`` without a recipient, ``DeliveryFailed``
         (and nothing changed) when the mail server refuses the message or cannot be reached.
         """
-        invoice = self.invoices.get(invoice_id)
+        sendable = self._sendable(kind)
+        document = sendable.get(document_id)
         config = configured()
-        to = request.to or ([invoice.client.email] if invoice.client.email else [])
+        to = request.to or ([document.client.email] if document.client.email else [])
         if not to:
             raise ValidationError(
-                f"No e-mail address: the client {invoice.client.name} has none and no 'to' was given", "to"
+                f"No e-mail address: the client {document.client.name} has none and no 'to' was given", "to"
             )
         sender = sender_of(self.account_id)
         with transaction():
-            self._lock(invoice.id)
-            if not self.invoices.issue(invoice.id, via_email=True):
-                models.Invoice.update(sent_via_email=True).where(models.Invoice.id == invoice.id).execute()
-            issued = self.invoices.get(invoice.id)
-            sent = self.deliver(config, sender, issued, Kind.INVOICE, to, request.cc, request.subject, request.message)
-            self.invoices.record_event(invoice.id, EventType.EMAILED, **sent)
-        return self.invoices.get(invoice.id)
+            sendable.lock(document.id)
+            sendable.issue(document.id)
+            sent = sendable.get(document.id)
+            detail = self.deliver(config, sender, sent, sendable.kind, to, request.cc, request.subject, request.message)
+            sendable.record_emailed(document.id, detail)
+        return sendable.get(document.id)
 
     def recipients(self, invoice: Invoice) -> list[str]:
         """Who a reminder goes to: whoever the invoice was last e-mailed to, else the client's address."""
@@ -197,33 +192,30 @@ class Delivery:
             return [invoice.client.email]
         raise ValidationError(f"No e-mail address: the client {invoice.client.name} has none", "to")
 
-    @staticmethod
-    def _lock(invoice_id: str) -> None:
-        """Inside a transaction: take the invoice's row lock (a no-op UPDATE), so two sends of one invoice queue."""
-        models.Invoice.update(version=models.Invoice.version).where(models.Invoice.id == invoice_id).execute()
-
     def deliver(
         self,
         config: MailConfig,
         sender: Sender,
-        invoice: Invoice,
+        document: Invoice | Quote,
         kind: Kind,
         to: Sequence[str],
         cc: Sequence[str] = (),
         subject: str | None = None,
         message: str | None = None,
     ) -> dict[str, Any]:
-        """Write the e-mail of ``kind`` about an issued invoice (the template, unless ``subject`` or ``message``
-        replace it) and hand it to the mail server; returns what the invoice's history records of it."""
-        assert invoice.view_token is not None
-        sheet, words = page_sheet(invoice)
-        link = links.view_url(invoice.view_token)
+        """Write the e-mail of ``kind`` about a sent document (the template, unless ``subject`` or ``message``
+        replace it) and hand it to the mail server; returns what the document's history records of it."""
+        assert document.view_token is not None
+        sendable = self._sendable(kind)
+        sheet = sendable.sheet(document)
+        words = sendable.locale(sheet)
+        link = links.view_url(document.view_token)
         template = self.templates.get(words.language, kind)
-        values = placeholder_values(invoice, words, link, sheet.seller.name)
+        values = {**sendable.values(document, words), "link": link, "seller": sheet.seller.name or ""}
         said = fill_wording(subject or template.subject, message or template.body, values)
-        pdf = self.documents.pdf(invoice.id)
+        pdf = sendable.pdf(document.id)
         mail = compose(
-            invoice,
+            sendable.about(document, words),
             words,
             said,
             sender,

@@ -1,29 +1,31 @@
-"""The public view page of an issued invoice, opened by its token alone: the invoice with its lines and totals,
-its status, what is due and how to pay, and its PDF.
+"""The public view page of a sent invoice or quote, opened by its token alone: the document with its lines and
+totals and its status; for an invoice what is due and how to pay, for a quote how long it is valid and the
+buttons to accept or decline it; and its PDF.
 
 The page records the view itself: a small script on it tells the server once a browser shows it (visible, after a
 moment), so a ``HEAD``, a link scanner's plain fetch or a preview by the owner never makes an invoice VIEWED.
+A quote is answered by a form's POST to the token's own address: a mail scanner's GET never answers it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from markupsafe import Markup
 
-from cleverinvo.core.billing import issuing
-from cleverinvo.core.billing.documents import Documents, InvoicePdf
-from cleverinvo.core.billing.invoices import Invoices
+from cleverinvo.core.billing.documents import InvoicePdf
+from cleverinvo.core.billing.quotes import Quotes
 from cleverinvo.core.delivery import links
 from cleverinvo.core.delivery.compose import html_templates
+from cleverinvo.core.delivery.sendables import Sendable, for_link
 from cleverinvo.core.errors import NotFound
 from cleverinvo.core.i18n.catalogs import N_
-from cleverinvo.core.i18n.locales import DocumentLocale, document_locale
+from cleverinvo.core.i18n.locales import DocumentLocale
 from cleverinvo.core.pdf.document import Sheet, epc_qr, payment_entries
-from cleverinvo.core.pdf.invoice import invoice_sheet
-from cleverinvo.core.records import Invoice, Status
+from cleverinvo.core.records import Invoice, Quote, QuoteStatus, Status
 
 LABELS = {
     "amount_due": N_("Amount due"),
@@ -39,19 +41,18 @@ LABELS = {
     "scan": N_("Scan to pay"),
     "pdf": N_("Download PDF"),
 }
-STATUS_LABELS = {
+STATUS_LABELS: dict[Status | QuoteStatus, str] = {
     Status.DRAFT: N_("Draft"),
     Status.SENT: N_("Sent"),
     Status.VIEWED: N_("Viewed"),
     Status.PARTIALLY_PAID: N_("Partially paid"),
     Status.PAID: N_("Paid"),
     Status.OVERDUE: N_("Overdue"),
+    Status.VOID: N_("Void"),
+    QuoteStatus.ACCEPTED: N_("Accepted"),
+    QuoteStatus.DECLINED: N_("Declined"),
+    QuoteStatus.EXPIRED: N_("Expired"),
 }
-
-
-def status_label(status: Status, words: DocumentLocale) -> str:
-    """The status as the page and the e-mails name it, in the document's language."""
-    return words.gettext(STATUS_LABELS[status])
 
 
 def _lines(*parts: str | None) -> list[str]:
@@ -59,11 +60,18 @@ def _lines(*parts: str | None) -> list[str]:
 
 
 def render_page(
-    invoice: Invoice, sheet: Sheet, words: DocumentLocale, pdf_url: str | None, seen_url: str | None, nonce: str
+    document: Invoice | Quote,
+    sheet: Sheet,
+    words: DocumentLocale,
+    pdf_url: str | None,
+    seen_url: str | None,
+    nonce: str,
+    answer_url: str | None = None,
 ) -> str:
-    """The page's HTML, from the same ``Sheet`` the PDF is drawn from (the seller and client copied at issue, the
-    bank details, the payment reference). ``seen_url`` set: the page reports being shown there (the public page);
-    unset: it never does (the owner's preview)."""
+    """The page's HTML, from the same ``Sheet`` the PDF is drawn from (for an invoice the seller and client copied
+    at issue, the bank details, the payment reference). ``seen_url`` set: the page reports being shown there (the
+    public page); unset: it never does (the owner's preview). A quote's page offers to accept or decline it by a
+    POST to ``answer_url/accept`` or ``answer_url/decline`` while it is open (no buttons without ``answer_url``)."""
     cur = sheet.currency
 
     def money(value: Decimal) -> str:
@@ -77,10 +85,16 @@ def render_page(
         totals.append({"label": label, "value": money(tax.tax), "style": ""})
     totals.append({"label": words.gettext("Total"), "value": money(sheet.total), "style": "grand"})
     totals += [{"label": words.gettext(label), "value": money(v), "style": ""} for label, v in sheet.settlement if v]
-    totals.append({"label": words.gettext("Amount due"), "value": money(invoice.amount_due), "style": "owed"})
+    if sheet.amount_due is not None:
+        totals.append({"label": words.gettext("Amount due"), "value": money(sheet.amount_due), "style": "owed"})
     seller, client, home = sheet.seller, sheet.client, sheet.seller.country
     vat = words.gettext("VAT ID: {id}")
     qr = epc_qr(sheet)
+    kind_part = (
+        _quote_part(document, words, money, answer_url)
+        if isinstance(document, Quote)
+        else _invoice_part(document, words, money)
+    )
     return (
         html_templates()
         .get_template("view.html")
@@ -88,10 +102,8 @@ def render_page(
             language=words.language,
             nonce=nonce,
             title=f"{words.gettext(sheet.kind)} {sheet.number}",
-            status=invoice.status.value,
-            status_label=status_label(invoice.status, words),
-            owed=money(invoice.amount_due) if invoice.amount_due > 0 else None,
-            due_on=words.gettext("Due {date}").format(date=words.date(invoice.due_date)),
+            status=document.status.value,
+            status_label=words.gettext(STATUS_LABELS[document.status]),
             seller={
                 "name": seller.name,
                 "lines": _lines(
@@ -132,8 +144,43 @@ def render_page(
             ],
             pdf_url=pdf_url,
             seen_url=seen_url,
+            **kind_part,
         )
     )
+
+
+def _invoice_part(invoice: Invoice, words: DocumentLocale, money: Callable[[Decimal], str]) -> dict[str, Any]:
+    """What an invoice's page heads its sheet with: what is due and by when, or that nothing is."""
+    return {
+        "owed": money(invoice.amount_due) if invoice.amount_due > 0 else None,
+        "due_on": words.gettext("Due {date}").format(date=words.date(invoice.due_date)),
+        "answer": None,
+    }
+
+
+def _quote_part(
+    quote: Quote, words: DocumentLocale, money: Callable[[Decimal], str], answer_url: str | None
+) -> dict[str, Any]:
+    """What a quote's page heads its sheet with: its total and validity, and the buttons to accept or decline it
+    while it is open; once answered or expired, what became of it."""
+    valid = words.date(quote.valid_until)
+    said = {
+        QuoteStatus.ACCEPTED: words.gettext(N_("You accepted this quote. Thank you!")),
+        QuoteStatus.DECLINED: words.gettext(N_("You declined this quote.")),
+        QuoteStatus.EXPIRED: words.gettext(N_("This quote expired on {date}.")).format(date=valid),
+    }
+    return {
+        "owed": None,
+        "answer": {
+            "total": money(quote.total),
+            "valid": words.gettext(N_("Valid until {date}")).format(date=valid),
+            "question": words.gettext(N_("Do you accept this quote?")),
+            "url": answer_url if quote.status is QuoteStatus.SENT else None,
+            "accept": words.gettext(N_("Accept")),
+            "decline": words.gettext(N_("Decline")),
+            "said": said.get(quote.status),
+        },
+    }
 
 
 def _fact(value: str | dt.date | tuple[dt.date, dt.date], words: DocumentLocale) -> str:
@@ -142,51 +189,70 @@ def _fact(value: str | dt.date | tuple[dt.date, dt.date], words: DocumentLocale)
     return words.date(value) if isinstance(value, dt.date) else value
 
 
-def page_sheet(invoice: Invoice) -> tuple[Sheet, DocumentLocale]:
-    """What the view page shows of an invoice (as its PDF does), and in which language and region."""
-    shown = issuing.parties(invoice)
-    sheet = invoice_sheet(dataclasses.replace(invoice, client=shown.client_ref), shown.seller)
-    return sheet, document_locale(sheet.language, sheet.seller.country)
-
-
 def not_found_page() -> str:
     """The page for any token that opens nothing: it says nothing about why."""
     return html_templates().get_template("not_found.html").render(language="en", title="Not found")
 
 
 class ViewPages:
-    """The public side: pages, PDFs and view reports, each found by token alone."""
+    """The public side: pages, PDFs, view reports and a quote's answer, each found by token alone."""
 
-    def page(self, token: str, nonce: str) -> str | None:
-        """The page a token opens, reporting its view to ``/view/<token>/seen``; ``None`` for an unknown token."""
+    def _found(self, token: str) -> tuple[Sendable[Any], Invoice | Quote] | None:
         found = links.find(token)
         if found is None:
             return None
+        sendable = for_link(found)
         try:
-            invoice = Invoices(found.account_id).get(found.invoice_id)
+            return sendable, sendable.get(found.document_id)
         except NotFound:
             return None
-        sheet, words = page_sheet(invoice)
-        base = f"/view/{token}"
-        return render_page(invoice, sheet, words, f"{base}/pdf", f"{base}/seen", nonce)
 
-    def pdf(self, token: str) -> InvoicePdf | None:
-        """The invoice's PDF; ``None`` for an unknown token."""
-        found = links.find(token)
+    def page(self, token: str, nonce: str) -> str | None:
+        """The page a token opens, reporting its view to ``/view/<token>/seen`` (a quote's also answered at
+        ``/view/<token>/accept`` and ``/decline``); ``None`` for an unknown token."""
+        found = self._found(token)
         if found is None:
             return None
+        sendable, document = found
+        sheet = sendable.sheet(document)
+        base = f"/view/{token}"
+        answer_url = base if isinstance(document, Quote) else None
+        return render_page(document, sheet, sendable.locale(sheet), f"{base}/pdf", f"{base}/seen", nonce, answer_url)
+
+    def pdf(self, token: str) -> InvoicePdf | None:
+        """The document's PDF; ``None`` for an unknown token."""
+        found = self._found(token)
+        if found is None:
+            return None
+        sendable, document = found
         try:
-            return Documents(found.account_id).pdf(found.invoice_id)
+            return sendable.pdf(document.id)
         except NotFound:
             return None
 
     def seen(self, token: str) -> bool:
-        """A browser showed the page: the invoice becomes VIEWED (once). ``False`` for an unknown token."""
-        found = links.find(token)
+        """A browser showed the page: an invoice becomes VIEWED (once), a quote gets its ``viewed`` event (once).
+        ``False`` for an unknown token."""
+        found = self._found(token)
         if found is None:
             return False
+        sendable, document = found
         try:
-            Invoices(found.account_id).mark_viewed(found.invoice_id)
+            sendable.mark_viewed(document.id)
         except NotFound:
             return False
         return True
+
+    def answer(self, token: str, accept: bool) -> Quote | None:
+        """The client accepts (or declines) the quote a token opens, with its event; the same answer again
+        changes nothing. ``Conflict`` when the quote cannot take that answer (expired, answered otherwise);
+        ``None`` for an unknown token or one that opens an invoice."""
+        found = links.find(token)
+        if found is None or found.links is not links.QUOTES:
+            return None
+        quotes = Quotes(found.account_id)
+        answer = quotes.accept if accept else quotes.decline
+        try:
+            return answer(found.document_id, again=True)
+        except NotFound:
+            return None

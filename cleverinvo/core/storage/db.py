@@ -33,8 +33,10 @@ from cleverinvo.core.storage.models import (
     LineItem,
     MailTemplate,
     Quote,
+    QuoteEvent,
     QuoteLine,
     QuotePdf,
+    QuoteViewLink,
     RecurringInvoice,
     RecurringRun,
     ReminderClaim,
@@ -272,6 +274,12 @@ def _add_tally(migrator: SchemaMigrator) -> None:
     tally.create(migrator.database)
 
 
+def _add_quote_delivery(migrator: SchemaMigrator) -> None:
+    """Version 16: quotes are e-mailed with a view link, where the client answers, and keep a history."""
+    QuoteEvent.create_table()
+    QuoteViewLink.create_table()
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -288,6 +296,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     13: _add_quotes,
     14: _add_credit_notes,
     15: _add_tally,
+    16: _add_quote_delivery,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -345,19 +345,30 @@ class CreditNotePdf(BaseModel):
     rendered_at = pw.DateTimeField()
 
 
-class InvoiceEvent(BaseModel):
-    """One thing that happened to an invoice, appended in the transaction of the change itself; never changed.
-    ``actor`` is an API key's first 12 characters, ``tui``, ``cli`` or ``system``; ``detail`` a JSON object."""
+class Event(BaseModel):
+    """One thing that happened to a document, appended in the transaction of the change itself; never changed.
+    ``actor`` is an API key's first 12 characters, ``tui``, ``cli`` or ``system``; ``detail`` a JSON object. Each
+    document type keeps its events in a table of its own (below), with the column naming the document."""
 
     id = pw.BigAutoField()
-    invoice = pw.ForeignKeyField(Invoice, on_delete="CASCADE")
     type = pw.TextField()
     at = pw.DateTimeField()
     actor = pw.TextField()
     detail = pw.TextField()
 
+
+class InvoiceEvent(Event):
+    invoice = pw.ForeignKeyField(Invoice, on_delete="CASCADE")
+
     class Meta:
         indexes = ((("invoice", "id"), False),)
+
+
+class QuoteEvent(Event):
+    quote = pw.ForeignKeyField(Quote, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("quote", "id"), False),)
 
 
 class IssuedCopy(BaseModel):
@@ -388,12 +399,24 @@ class IdempotencyRecord(BaseModel):
         primary_key = pw.CompositeKey("api_key", "key")
 
 
-class ViewLink(BaseModel):
-    """The random token of an issued invoice's public view page (``/view/<token>``): 192 bits, unique."""
+class Link(BaseModel):
+    """The random token of a sent document's public view page (``/view/<token>``): 192 bits, unique. Each document
+    type keeps its tokens in a table of its own (below), keyed by the document."""
 
-    invoice = pw.ForeignKeyField(Invoice, primary_key=True, on_delete="CASCADE")
     token = pw.TextField(unique=True)
     created_at = pw.DateTimeField()
+
+
+class ViewLink(Link):
+    """An issued invoice's token."""
+
+    invoice = pw.ForeignKeyField(Invoice, primary_key=True, on_delete="CASCADE")
+
+
+class QuoteViewLink(Link):
+    """A sent quote's token: its page is where the client accepts or declines it."""
+
+    quote = pw.ForeignKeyField(Quote, primary_key=True, on_delete="CASCADE")
 
 
 class MailTemplate(BaseModel):
@@ -495,4 +518,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     CreditNote,
     CreditNoteLine,
     CreditNotePdf,
+    QuoteEvent,
+    QuoteViewLink,
 )

@@ -15,7 +15,7 @@ from cleverinvo.core.delivery.messages import PLACEHOLDERS, Kind, MailTemplate
 from cleverinvo.core.delivery.reminders import read_days
 from cleverinvo.core.delivery.sending import Draft
 from cleverinvo.core.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
-from cleverinvo.core.records import Account, Invoice
+from cleverinvo.core.records import Account, Invoice, Quote
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import FormDialog
 from cleverinvo.tui.widgets.footer import KeysFooter
@@ -28,22 +28,23 @@ def addresses(typed: str) -> list[str]:
 
 
 class EmailDialog(FormDialog):
-    """Issue an invoice (when a draft) and e-mail it; dismisses with the invoice as sent."""
+    """E-mail an invoice (issuing a draft) or a quote (sending a draft); dismisses with the document as sent."""
 
-    TITLE_TEXT = "E-mail the invoice"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Send", id="submit"),
         Binding("escape", "dismiss(None)", "Cancel", id="cancel"),
     ]
 
-    def __init__(self, invoice: Invoice, draft: Draft) -> None:
+    def __init__(self, document: Invoice | Quote, draft: Draft, kind: Kind = Kind.INVOICE) -> None:
         super().__init__()
-        self.invoice = invoice
+        self.document = document
         self.draft = draft
+        self.kind = kind
+        self.TITLE_TEXT = f"E-mail the {'quote' if kind is Kind.QUOTE else 'invoice'}"
 
     def explain(self) -> str:
-        what = "Issues and sends" if self.invoice.view_token is None else "Sends"
-        return f"{what} {self.invoice.number} with its PDF; {{link}} is its view link."
+        what = "Issues and sends" if self.kind is Kind.INVOICE and self.document.view_token is None else "Sends"
+        return f"{what} {self.document.number} with its PDF; {{link}} is its view link."
 
     def fields(self) -> list[FormField]:
         return [
@@ -54,12 +55,11 @@ class EmailDialog(FormDialog):
         ]
 
     def action_submit(self) -> None:
-        delivery = self.books.delivery
-        invoice_id = self.invoice.id
+        delivery, document_id, kind = self.books.delivery, self.document.id, self.kind
 
-        def send(values: dict[str, str]) -> Invoice:
+        def send(values: dict[str, str]) -> Invoice | Quote:
             return delivery.send(
-                invoice_id,
+                document_id,
                 {
                     "viaEmail": True,
                     "to": addresses(values["to"]),
@@ -67,6 +67,7 @@ class EmailDialog(FormDialog):
                     "subject": values["subject"],
                     "message": values["message"],
                 },
+                kind,
             )
 
         self.submit(send)
@@ -130,7 +131,7 @@ class MailSettingsScreen(CoreScreen[None]):
                 )
                 yield Label(" E-mail", classes="field-label")
                 yield Select(
-                    (("Invoice", Kind.INVOICE.value), ("Reminder", Kind.REMINDER.value)),
+                    (("Invoice", Kind.INVOICE.value), ("Reminder", Kind.REMINDER.value), ("Quote", Kind.QUOTE.value)),
                     value=Kind.INVOICE.value,
                     allow_blank=False,
                     compact=True,
@@ -153,7 +154,7 @@ class MailSettingsScreen(CoreScreen[None]):
         elif settings.in_force:
             note = f"In use: {settings.in_force}"
         else:
-            note = "No mail server yet: invoices cannot be e-mailed."
+            note = "No mail server yet: invoices and quotes cannot be e-mailed."
         self.query_one("#smtp-note", Static).update(note)
 
     def show_reminders(self, account: Account) -> None:

@@ -1,5 +1,6 @@
-"""Quotes: the list (search, page), the editor (the invoice editor with a quote's number and validity), and the
-client's answer taken by phone: send, accept, decline, and make the accepted quote an invoice."""
+"""Quotes: the list (search, page), the editor (the invoice editor with a quote's number and validity), e-mailing
+a quote (the invoices' e-mail dialog) or marking it sent, the client's answer taken by phone (accept, decline),
+and making the accepted quote an invoice."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from textual.widgets import Header, Static
 
 from cleverinvo.core import CleverInvoError
 from cleverinvo.core.billing.invoices import line_fields
+from cleverinvo.core.delivery.messages import Kind
+from cleverinvo.core.delivery.sending import Draft
 from cleverinvo.core.records import Account, Client, Invoice, Page, Quote, QuoteStatus, QuoteSummary
 from cleverinvo.tui.format import day
+from cleverinvo.tui.screens.delivery import EmailDialog
 from cleverinvo.tui.screens.dialogs import ConfirmDialog
 from cleverinvo.tui.screens.invoice_editor import NO_CLIENT, InvoiceEditorScreen, NumbersRefused, line_values
 from cleverinvo.tui.screens.listing import ListScreen
@@ -25,11 +29,13 @@ from cleverinvo.tui.widgets.lines import LineGrid
 from cleverinvo.tui.widgets.tables import Col
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
-# Which actions each status allows, as the core decides them (the core refuses the others anyway).
+# Which actions each status allows, as the core decides them (the core refuses the others anyway); the footer shows
+# only these, so that at 80 columns the keys that matter for the chosen quote fit.
 ALLOWED: dict[str, tuple[QuoteStatus, ...]] = {
     "edit": (QuoteStatus.DRAFT,),
     "delete": (QuoteStatus.DRAFT,),
     "send": (QuoteStatus.DRAFT,),
+    "email": (QuoteStatus.DRAFT, QuoteStatus.SENT),
     "accept": (QuoteStatus.SENT,),
     "decline": (QuoteStatus.SENT, QuoteStatus.EXPIRED),
     "convert": (QuoteStatus.DRAFT, QuoteStatus.SENT, QuoteStatus.ACCEPTED, QuoteStatus.EXPIRED),
@@ -40,7 +46,8 @@ class QuotesScreen(ListScreen[QuoteSummary]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", id="new-quote"),
         Binding("e", "edit", "Edit", id="edit-quote"),
-        Binding("t", "send", "Mark sent", id="send-quote"),
+        Binding("t", "email", "E-mail", id="email-quote"),
+        Binding("m", "send", "Mark sent", id="send-quote"),
         Binding("a", "accept", "Accepted", id="accept-quote"),
         Binding("x", "decline", "Declined", id="decline-quote"),
         Binding("v", "convert", "Invoice it", id="convert-quote"),
@@ -75,7 +82,7 @@ class QuotesScreen(ListScreen[QuoteSummary]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ALLOWED:
             chosen = self.selected
-            return (chosen is not None and chosen.status in ALLOWED[action]) or None
+            return chosen is not None and chosen.status in ALLOWED[action]  # hidden where not allowed
         return super().check_action(action, parameters)
 
     def on_data_table_row_highlighted(self) -> None:
@@ -105,6 +112,23 @@ class QuotesScreen(ListScreen[QuoteSummary]):
 
     def action_send(self) -> None:
         self._answer(self.books.quotes.mark_sent, "marked sent")
+
+    def action_email(self) -> None:
+        chosen, quotes, delivery = self.selected, self.books.quotes, self.books.delivery
+        if chosen is None:
+            return
+
+        def drafted(found: tuple[Quote, Draft]) -> None:
+            self.app.push_screen(EmailDialog(*found, Kind.QUOTE), self.emailed)
+
+        self.run_core(
+            lambda: (quotes.get(chosen.id), delivery.draft(chosen.id, Kind.QUOTE)), drafted, failed=self.refused
+        )
+
+    def emailed(self, quote: Quote | None) -> None:
+        if quote is not None:
+            self.notify(f"{quote.number}: e-mailed")
+            self.reload()
 
     def action_accept(self) -> None:
         self._answer(self.books.quotes.accept, "accepted")
