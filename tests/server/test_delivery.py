@@ -128,6 +128,62 @@ def test_a_quote_is_e_mailed_on_the_same_path(mailing, seller) -> None:
     assert history[-1]["detail"]["to"] == ["billing@acme.example"]
 
 
+QUOTE_LINES = [
+    {"description": "Design", "quantity": 12, "unitPrice": 95.5, "taxRate": 19, "discountRate": 10},
+    {"description": "Hosting", "quantity": 3, "unitPrice": 9.99, "taxRate": 7},
+]
+
+
+def test_a_quote_e_mailed_is_accepted_on_its_page_in_chromium_and_becomes_its_invoice(mailing, seller, browser):
+    """The Done-when of issue 17: quote → send → accept through the view page → convert → the invoice holds the
+    quote's lines and totals; a second conversion is 409."""
+    server, smtp, _ = mailing
+    client = make_client(seller)
+    body = {"lineItems": QUOTE_LINES, "currency": "EUR", "validUntil": "2099-12-31", "notes": "Thanks"}
+    quote = make_quote(seller, client["id"], **body)
+    url = f"/api/v1/quotes/{quote['id']}"
+    assert seller.post(f"{url}/send", json={"viaEmail": True}).status_code == 200
+    [got] = smtp.received
+    public = seller.get(url).json()["data"]["viewUrl"]
+    assert public in got.text
+    link = server.url + public.removeprefix("https://invoices.orsted.example")  # the public address, here
+
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.goto(link)
+    assert page.title() == f"Quote {quote['quoteNumber']}"
+    assert page.locator(".badge").inner_text() == "Sent"
+    assert "€1,259.44" in page.locator(".answer").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept").click()
+    assert page.url == link  # back on the page, which now says so
+    assert "You accepted this quote. Thank you!" in page.locator(".answer").inner_text()
+    assert page.locator(".badge").inner_text() == "Accepted" and page.get_by_role("button").count() == 0
+    page.close()
+    assert problems == []
+
+    accepted = seller.get(url).json()["data"]
+    assert accepted["status"] == "ACCEPTED" and accepted["answeredAt"]
+    again = httpx.post(f"{link}/accept", follow_redirects=False)  # a second press: nothing more happens
+    assert again.status_code == 303 and again.headers["location"].endswith(public.rsplit("/", 1)[1])
+    changed_mind = httpx.post(f"{link}/decline", follow_redirects=False)
+    assert changed_mind.status_code == 409 and "You accepted this quote" in changed_mind.text
+    assert seller.get(url).json()["data"] == accepted
+    history = seller.get(f"{url}/events").json()["data"]
+    assert [e["type"] for e in history].count("accepted") == 1 and "declined" not in [e["type"] for e in history]
+    assert next(e for e in history if e["type"] == "accepted")["actor"] == "system"
+
+    converted = seller.post(f"{url}/invoice")
+    assert converted.status_code == 201
+    invoice = converted.json()["data"]
+    assert invoice["quoteId"] == quote["id"] and invoice["status"] == "DRAFT"
+    for key in ("lineItems", "taxes", "subtotal", "discountTotal", "taxTotal", "total", "currency", "notes"):
+        assert invoice[key] == accepted[key], key
+    second = seller.post(f"{url}/invoice")
+    assert second.status_code == 409 and "already been made into an invoice" in second.json()["error"]
+
+
 def test_a_quote_that_cannot_be_e_mailed_stays_a_draft(mailing, seller) -> None:
     _server, smtp, _ = mailing
     quote = make_quote(seller, make_client(seller)["id"])

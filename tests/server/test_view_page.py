@@ -1,35 +1,13 @@
 """The public view page in a real headless Chromium: opening the link makes the invoice VIEWED; a plain GET, a
-HEAD or a scanner's fetch does not. Security headers, unknown tokens, the PDF and the per-token limit."""
+HEAD or a scanner's fetch does not. Security headers, unknown tokens, the PDF and the per-token limit. A quote's
+page: accept or decline by its form, once; an expired quote cannot be accepted. (The whole journey of a quote
+e-mailed, accepted in Chromium and made an invoice is in test_delivery.py.)"""
 
-import shutil
 import time
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
-from tests.server.helpers import make_client, make_invoice
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield launched
-        launched.close()
+from tests.server.helpers import make_client, make_invoice, make_quote
 
 
 def sent_invoice(api: httpx.Client) -> dict:
@@ -131,3 +109,53 @@ def test_opening_the_link_in_a_browser_makes_it_viewed(server, api, browser) -> 
     history = api.get(f"/api/v1/invoices/{invoice['id']}/events").json()["data"]
     assert [e["type"] for e in history].count("viewed") == 1 and history[-1]["actor"] == "system"
     assert problems == []  # the policy let the page's own style and script run, and nothing else was tried
+
+
+def sent_quote(api: httpx.Client, **fields: object) -> dict:
+    quote = make_quote(api, make_client(api)["id"], **fields)
+    sent = api.post(f"/api/v1/quotes/{quote['id']}/send", json={})
+    assert sent.status_code == 200
+    return sent.json()["data"]
+
+
+def test_a_quote_declined_in_the_browser_on_a_phone(server, api, browser) -> None:
+    quote = sent_quote(api, validUntil="2099-12-31")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(local(server, quote["viewUrl"]))
+    accept, decline = page.get_by_role("button", name="Accept"), page.get_by_role("button", name="Decline")
+    assert accept.is_visible() and decline.is_visible()
+    assert accept.bounding_box()["width"] >= 160  # thumb-sized on a phone
+    with page.expect_navigation():
+        decline.click()
+    assert "You declined this quote." in page.locator(".answer").inner_text()
+    page.close()
+    assert status_of(api, quote)["status"] == "DECLINED"
+    assert httpx.post(local(server, quote["viewUrl"]) + "/accept").status_code == 409
+    assert status_of(api, quote)["status"] == "DECLINED"
+    assert api.post(f"/api/v1/quotes/{quote['id']}/invoice").status_code == 409  # never from a declined quote
+
+
+def test_an_unanswered_quote_past_its_date_is_expired_and_cannot_be_accepted(server, api, browser) -> None:
+    quote = sent_quote(api, issueDate="2021-03-01", validUntil="2021-03-31")
+    assert quote["status"] == "EXPIRED"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(local(server, quote["viewUrl"]))
+    assert page.locator(".badge").inner_text() == "Expired" and page.get_by_role("button").count() == 0
+    assert "This quote expired on Mar 31, 2021." in page.locator(".answer").inner_text()
+    page.close()
+    refused = httpx.post(local(server, quote["viewUrl"]) + "/accept")
+    assert refused.status_code == 409 and "This quote expired" in refused.text
+    assert refused.headers["content-security-policy"].count("form-action 'self'") == 1
+    assert status_of(api, quote)["status"] == "EXPIRED"
+    assert "accepted" not in [e["type"] for e in api.get(f"/api/v1/quotes/{quote['id']}/events").json()["data"]]
+
+
+def test_a_quote_page_is_answered_only_with_its_own_token(server, api) -> None:
+    invoice = sent_invoice(api)
+    assert httpx.post(local(server, invoice["viewUrl"]) + "/accept").status_code == 404  # an invoice's page
+    assert httpx.post(f"{server.url}/view/nope/accept").status_code == 404
+    assert httpx.get(local(server, sent_quote(api)["viewUrl"]) + "/accept").status_code == 405  # never by a GET
+
+
+def status_of(api: httpx.Client, quote: dict) -> dict:
+    return api.get(f"/api/v1/quotes/{quote['id']}").json()["data"]
