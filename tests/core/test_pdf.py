@@ -275,3 +275,21 @@ def test_a_client_change_during_a_background_render_is_not_stored_stale(
     assert models.InvoicePdf.get_or_none(models.InvoicePdf.invoice == created.id) is None
     monkeypatch.undo()
     assert "7 New Road, Leeds" in pages_text(books.documents.pdf(created.id).data)[0]
+
+
+def test_a_draft_pdf_rendered_while_other_documents_are_numbered_is_stored(
+    books: Books, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compared with what this invoice shows, not the whole account: the invoice counter moving on meanwhile
+    (another invoice made) still lets the render be stored."""
+    from cleverinvo.core.billing import documents
+
+    created = books.invoices.create(invoice_body(client.id))
+
+    def render_while_another_is_made(invoice: Invoice, account: object, logo: object, **options: object) -> bytes:
+        books.invoices.create(invoice_body(client.id))
+        return render_invoice(invoice, account, logo, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents, "render_invoice", render_while_another_is_made)
+    books.documents.refresh(created.id)
+    assert models.InvoicePdf.get_by_id(created.id).version == created.version

@@ -2,12 +2,16 @@
 the draft invoice made from a quote once."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 
 from cleverinvo.core import Conflict, NotFound, ValidationError, clock
+from cleverinvo.core.billing import documents
 from cleverinvo.core.records import QuoteStatus, Status
+from cleverinvo.core.storage import models
 from tests.core.helpers import invoice_body, line
 from tests.core.test_pdf import pages_text, squeeze
 
@@ -172,3 +176,38 @@ def test_the_pdf_is_a_quote_in_its_language_valid_until_a_date_with_nothing_due(
     assert "NeuerNameGmbH" in squeeze(" ".join(pages_text(books.documents.quote_pdf(quote.id).data)))
     with pytest.raises(NotFound):
         books.documents.quote_pdf("nope")
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_quote_pdf_rendered_while_other_documents_are_made_is_stored(books, client, monkeypatch):
+    """The stored PDF is compared with what this quote shows, not with the whole account: numbering another
+    invoice or quote meanwhile does not keep it from being stored; a change of its seller or logo does."""
+    quote = books.quotes.create(quote_body(client.id))
+    render_quote, meanwhile = documents.render_quote, []
+
+    def render_while(*args, **options):
+        meanwhile.pop(0)()
+        return render_quote(*args, **options)
+
+    def stored():
+        return models.QuotePdf.get_or_none(models.QuotePdf.quote == quote.id)
+
+    monkeypatch.setattr(documents, "render_quote", render_while)
+    meanwhile.append(lambda: (books.invoices.create(quote_body(client.id)), books.quotes.create(quote_body(client.id))))
+    first = books.documents.quote_pdf(quote.id)
+    assert stored() is not None and bytes(stored().data) == first.data
+    for change in (
+        lambda: books.settings.update({"sellerName": "Zoë Ørsted Studio"}),
+        lambda: books.settings.set_logo(png()),
+    ):
+        models.QuotePdf.delete().execute()
+        meanwhile.append(change)
+        books.documents.quote_pdf(quote.id)
+        assert stored() is None  # what it shows changed meanwhile: served, not stored
+    meanwhile.append(lambda: None)
+    assert "Zoë Ørsted Studio" in pages_text(books.documents.quote_pdf(quote.id).data)[0] and stored() is not None

@@ -19,7 +19,6 @@ from pathlib import Path
 import peewee as pw
 
 from cleverinvo.core import accounts, clock
-from cleverinvo.core.accounts import Settings
 from cleverinvo.core.billing import issuing
 from cleverinvo.core.billing.export import target_file, write_file
 from cleverinvo.core.billing.invoices import Invoices
@@ -68,7 +67,6 @@ class Documents:
         self.account_id = account_id
         self.invoices = Invoices(account_id)
         self.quotes = Quotes(account_id)
-        self.settings = Settings(account_id)
 
     def export(self, invoice_id: str, chosen: str, *, overwrite: bool = False) -> Path:
         """Write the invoice's PDF to the file ``chosen`` (a folder keeps ``<invoiceNumber>.pdf``) and return it.
@@ -142,7 +140,7 @@ class Documents:
         data = _render(invoice, shown)
         try:
             with transaction():
-                if self.invoices.get(invoice.id) != invoice or issuing.parties(invoice) != shown:
+                if self.invoices.get(invoice.id) != invoice or _printed(issuing.parties(invoice)) != _printed(shown):
                     return data
                 data = _store(models.InvoicePdf, models.InvoicePdf.invoice, invoice.id, invoice.version, data)
         except (NotFound, pw.IntegrityError):  # deleted before the write, or (PostgreSQL) during it
@@ -168,13 +166,14 @@ class Documents:
         return InvoicePdf(file_name(quote.number, "pdf"), data, quote.version)
 
     def _render_and_store_quote(self, quote: Quote) -> bytes | None:
-        """As for invoices: render outside any transaction, store unless the quote or its seller changed
-        meanwhile; ``None`` when the quote was deleted meanwhile."""
-        seller, logo = self.settings.get(), self.settings.logo()
-        data = render_quote(quote, seller, logo, created=quote.sent_at)
+        """As for invoices: render outside any transaction, store unless what this quote shows changed meanwhile
+        (the quote, its client, the seller or the logo); ``None`` when the quote was deleted meanwhile."""
+        shown = issuing.current(self.account_id, quote.client_id)
+        data = render_quote(quote, shown.seller, shown.logo, created=quote.sent_at)
         try:
             with transaction():
-                if self.quotes.get(quote.id) != quote or self.settings.get() != seller:
+                now = issuing.current(self.account_id, quote.client_id)
+                if self.quotes.get(quote.id) != quote or _printed(now) != _printed(shown):
                     return data
                 data = _store(models.QuotePdf, models.QuotePdf.quote, quote.id, quote.version, data)
         except (NotFound, pw.IntegrityError):
@@ -182,6 +181,12 @@ class Documents:
         except Exception as exc:
             _not_stored(exc, "quote", quote.id)
         return data
+
+
+def _printed(shown: issuing.Parties) -> issuing.Parties:
+    """What a document shows of its parties: the seller's numbering counter set aside, since making another
+    document moves it and changes nothing this one shows, so a PDF rendered meanwhile is still stored."""
+    return replace(shown, seller=replace(shown.seller, next_number=0))
 
 
 def _store(table: type[models.BaseModel], key: pw.Field, document_id: str, version: int, data: bytes) -> bytes:

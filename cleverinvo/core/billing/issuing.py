@@ -37,14 +37,19 @@ class Parties:
         return ClientRef(**{f.name: getattr(self.client, f.name) for f in fields(ClientRef)})
 
 
+def current(account_id: str, client_id: str) -> Parties:
+    """The seller, client and logo as they are now: what a draft (and a quote, whatever its status) shows."""
+    return Parties(
+        seller=accounts.to_record(accounts.row(account_id)),
+        client=clients.to_record(models.Client.get_by_id(client_id)),
+        logo=accounts.Settings(account_id).logo(),
+    )
+
+
 def _current(invoice_id: str) -> Parties:
     row = models.Invoice.select(models.Invoice.account, models.Invoice.client).where(models.Invoice.id == invoice_id)
     found = row.get()
-    return Parties(
-        seller=accounts.to_record(accounts.row(found.account_id)),
-        client=clients.to_record(models.Client.get_by_id(found.client_id)),
-        logo=accounts.Settings(found.account_id).logo(),
-    )
+    return current(found.account_id, found.client_id)
 
 
 def freeze(invoice_id: str) -> None:
