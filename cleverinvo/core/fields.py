@@ -62,14 +62,14 @@ def describe_character(character: str) -> str:
     return f'"{character}" (U+{ord(character):04X}{" " + name if name else ""})'
 
 
-def check_printable(text: str, field: str) -> None:
+def check_printable(text: str, field: str, *, name: str | None = None, line: int | None = None) -> None:
     """Refuse ``text`` when it holds a character the PDF font cannot print, naming that character: a document
-    never shows "?" or an empty box in place of what was typed."""
+    never shows "?" or an empty box in place of what was typed. ``name`` and ``line`` place a line item's field
+    (``field`` is then its full name, ``lineItems[3].description``)."""
     character = unprintable(text)
     if character is not None:
-        raise ValidationError(
-            f"Invalid field: {field} contains {describe_character(character)}, which invoices cannot print", field
-        )
+        problem = f"contains {describe_character(character)}, which invoices cannot print"
+        raise ValidationError(f"Invalid field: {field} {problem}", field, name=name, line=line, problem=problem)
 
 
 class Fields:
@@ -102,10 +102,15 @@ class Fields:
         """Whether the input carries this field at all (``None`` counts as carried)."""
         return key in self.data
 
-    def invalid(self, key: str, problem: str) -> ValidationError:
-        """A ``ValidationError`` for this field: ``Invalid field: <name> <problem>``."""
+    def invalid(self, key: str, problem: str, worded: str | None = None) -> ValidationError:
+        """A ``ValidationError`` for this field: ``Invalid field: <name> <problem>``; ``worded`` is the problem as a
+        person reads it when ``problem`` names other fields as the API does (``taxRate``)."""
         return ValidationError(
-            f"Invalid field: {self.name(key)} {problem}", self.name(key), name=key, line=self.line, problem=problem
+            f"Invalid field: {self.name(key)} {problem}",
+            self.name(key),
+            name=key,
+            line=self.line,
+            problem=worded or problem,
         )
 
     def missing(self, key: str) -> ValidationError:
@@ -155,7 +160,7 @@ class Fields:
         if problem:
             raise self.invalid(key, problem)
         if printed:
-            check_printable(value, self.name(key))
+            check_printable(value, self.name(key), name=key, line=self.line)
         return value
 
     def visible_text(self, key: str, *, required: bool = False, max_length: int = 255) -> str | None:
@@ -167,7 +172,7 @@ class Fields:
             code = f"U+{ord(found[0]):04X}"
             raise self.invalid(key, f"must not contain invisible or direction-changing characters ({code})")
         if value is not None:
-            check_printable(value, self.name(key))
+            check_printable(value, self.name(key), name=key, line=self.line)
         return value
 
     def email(self, key: str) -> str | None:

@@ -276,3 +276,63 @@ def test_invoice_text_the_font_cannot_print_is_refused_naming_the_character(
     assert refused.value.message.startswith(f"Invalid field: {field} contains ")
     assert refused.value.message.endswith(", which invoices cannot print")
     assert books.invoices.list().total == 0
+
+
+PERIOD = {"servicePeriodStart": "2026-11-01", "servicePeriodEnd": "2026-11-30"}
+NOT_PRINTED = '"注" (U+6CE8 CJK UNIFIED IDEOGRAPH-6CE8), which invoices cannot print'
+
+
+@pytest.mark.parametrize(
+    ("lines", "extra", "name", "line_index", "problem"),
+    [
+        (
+            [line(taxRate=7, taxCategory="AE")],
+            {"taxExemptionReason": REASON},
+            "taxCategory",
+            0,
+            "AE (reverse charge) needs a tax rate of 0",
+        ),
+        ([line(taxCategory="S")], {}, "taxCategory", 0, "S (standard rate) needs a tax rate above 0"),
+        (
+            [line(), line(taxCategory="K")],
+            {},
+            "taxExemptionReason",
+            None,
+            "is required: line 2 has tax category K (intra-EU supply)",
+        ),
+        ([line("注文")], {}, "description", 0, f"contains {NOT_PRINTED}"),
+        ([line()], {"buyerReference": "注文"}, "buyerReference", None, f"contains {NOT_PRINTED}"),
+        (
+            [line()],
+            {"serviceDate": "2026-11-30", **PERIOD},
+            "serviceDate",
+            None,
+            "cannot be given with a service period: give one date or a period, not both",
+        ),
+        (
+            [line()],
+            {"servicePeriodStart": "2026-11-01"},
+            "servicePeriodEnd",
+            None,
+            "is required: a service period needs its start and its end",
+        ),
+        (
+            [line()],
+            {**PERIOD, "servicePeriodStart": "2026-12-01"},
+            "servicePeriodEnd",
+            None,
+            "must not be before the start of the service period",
+        ),
+        ([line()], {"serviceDate": "2026-02-30"}, "serviceDate", None, "must be a date as YYYY-MM-DD"),
+        ([line()], {"language": "ja"}, "language", None, "must be one of en, de, fr, es, it, nl, pl, pt"),
+    ],
+)
+def test_refusals_also_say_the_problem_without_the_api_field_names(
+    books: Books, client: Client, lines: list, extra: dict, name: str, line_index: int | None, problem: str
+) -> None:
+    """What a shell shows a person (the TUI: the field's label, the line counted from 1, then ``problem``) names no
+    field as the API does (``lineItems[1]``, ``taxRate``), while the API's message stays as it was."""
+    with pytest.raises(ValidationError) as refused:
+        books.invoices.create(invoice_body(client.id, *lines, **extra))
+    assert (refused.value.name, refused.value.line, refused.value.problem) == (name, line_index, problem)
+    assert books.invoices.list().total == 0

@@ -108,6 +108,42 @@ def test_invoice_editor_refusing_a_line(snap_compare, ids, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=refused)
 
 
+async def reverse_charge_the_last_line(pilot) -> None:
+    """The invoice of ``write_invoice`` with its last line priced at 0 % and reverse charged, saved without the
+    reason that needs."""
+    await write_invoice(pilot)
+    row = pilot.app.screen.grid.rows[2]
+    for key, text in (("quantity", "1"), ("unitPrice", "1200"), ("taxRate", "0")):
+        row.input(key).value = text
+    await pilot.press("ctrl+g")
+    await settle(pilot)
+    for key in ("down", "down", "down", "down", "enter"):
+        await pilot.press(key)
+    await settle(pilot)
+
+
+def test_tax_category_dialog(snap_compare, ids, app):
+    async def run_before(pilot) -> None:
+        await reverse_charge_the_last_line(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_invoice_editor_refusing_a_missing_exemption_reason(snap_compare, ids, app):
+    async def run_before(pilot) -> None:
+        await reverse_charge_the_last_line(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_invoice_editor_in_a_small_terminal(snap_compare, ids, app):
+    assert snap_compare(app, terminal_size=(60, 20), run_before=reverse_charge_the_last_line)
+
+
 def test_client_picker(snap_compare, ids, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("n", "ctrl+l"))
 

@@ -142,7 +142,7 @@ def _category(f: Fields, rate: Decimal) -> TaxCategory:
         raise f.invalid("taxCategory", f"must be one of {', '.join(c.value for c in TaxCategory)}") from None
     problem = category.rate_problem(rate)
     if problem is not None:
-        raise f.invalid("taxCategory", problem)
+        raise f.invalid("taxCategory", problem, category.rate_problem(rate, "tax rate"))
     return category
 
 
@@ -157,6 +157,7 @@ def check_exemption(lines: Sequence[ParsedLine], reason: str | None) -> None:
                 f"Missing required field: taxExemptionReason (lineItems[{index}] has tax category "
                 f"{category.value}, {category.label})",
                 "taxExemptionReason",
+                problem=f"is required: line {index + 1} has tax category {category.value} ({category.label})",
             )
 
 
@@ -173,15 +174,20 @@ class SupplyDates:
             raise ValidationError(
                 "Invalid field: give either serviceDate or servicePeriodStart and servicePeriodEnd, not both",
                 "serviceDate",
+                problem="cannot be given with a service period: give one date or a period, not both",
             )
         if (self.start is None) != (self.end is None):
             missing = "servicePeriodEnd" if self.end is None else "servicePeriodStart"
             raise ValidationError(
-                f"Missing required field: {missing} (a service period needs its start and its end)", missing
+                f"Missing required field: {missing} (a service period needs its start and its end)",
+                missing,
+                problem="is required: a service period needs its start and its end",
             )
         if self.start is not None and self.end is not None and self.end < self.start:
             raise ValidationError(
-                "Invalid field: servicePeriodEnd must not be before servicePeriodStart", "servicePeriodEnd"
+                "Invalid field: servicePeriodEnd must not be before servicePeriodStart",
+                "servicePeriodEnd",
+                problem="must not be before the start of the service period",
             )
 
 

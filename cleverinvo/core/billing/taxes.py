@@ -31,12 +31,13 @@ class TaxCategory(StrEnum):
         """``S`` when the rate is above 0, else ``Z``."""
         return TaxCategory.STANDARD if rate > 0 else TaxCategory.ZERO_RATED
 
-    def rate_problem(self, rate: Decimal) -> str | None:
-        """Why ``rate`` does not fit this category (as the end of a sentence), or ``None`` when it does."""
+    def rate_problem(self, rate: Decimal, rate_name: str = "taxRate") -> str | None:
+        """Why ``rate`` does not fit this category (as the end of a sentence, naming the rate ``rate_name``), or
+        ``None`` when it does."""
         if self is TaxCategory.STANDARD:
-            return None if rate > 0 else "S (standard rate) needs a taxRate above 0"
+            return None if rate > 0 else f"S (standard rate) needs a {rate_name} above 0"
         if rate != 0:
-            return f"{self.value} ({self.label}) needs a taxRate of 0"
+            return f"{self.value} ({self.label}) needs a {rate_name} of 0"
         return None
 
 

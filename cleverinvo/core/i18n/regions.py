@@ -49,6 +49,5 @@ def parse_language(value: object, field: str) -> Language:
     try:
         return Language(value.strip().lower() if isinstance(value, str) else value)
     except ValueError:
-        raise ValidationError(
-            f"Invalid field: {field} must be one of {', '.join(code.value for code in Language)}", field
-        ) from None
+        problem = f"must be one of {', '.join(code.value for code in Language)}"
+        raise ValidationError(f"Invalid field: {field} {problem}", field, problem=problem) from None

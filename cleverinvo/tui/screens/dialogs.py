@@ -1,5 +1,5 @@
-"""Dialogs over the screens: confirm, pick a client, record a payment, credit an invoice, export a PDF, create and
-show an API key."""
+"""Dialogs over the screens: confirm, pick a client, choose a line's tax category, record a payment, credit an
+invoice, export a PDF, create and show an API key."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from cleverinvo.core import CleverInvoError
 from cleverinvo.core.billing.export import CannotWrite, FileExists
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.i18n.numbers import parse_number
 from cleverinvo.core.records import Client, CreditNote, Invoice, NewApiKey, Page, Payment
 from cleverinvo.tui import places
@@ -112,6 +113,41 @@ class ClientPicker(CoreModal["Client | str | None"]):
             self.dismiss(ALL_CLIENTS)
         elif option_id in self.clients:
             self.dismiss(self.clients[option_id])
+
+
+BY_THE_RATE = "by-rate"
+
+
+class TaxCategoryDialog(CoreModal["str | None"]):
+    """Choose the tax category of a line among the core's: a category's code, ``""`` to leave it to the core's
+    default for the line's rate, or ``None`` when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel", id="cancel")]
+
+    def __init__(self, line: int, chosen: str) -> None:
+        """``line`` counts from 1; ``chosen`` is the line's category now (``""``: by the rate)."""
+        super().__init__()
+        self.line = line
+        self.chosen = chosen
+
+    def compose(self) -> ComposeResult:
+        options = [Option("By the tax rate: S when above 0, else Z", id=BY_THE_RATE)]
+        for category in TaxCategory:
+            needs = "[dim]rate 0 and a reason[/dim]" if category.needs_exemption_reason else ""
+            options.append(Option(f"{category.value:<3} {category.label:<25}{needs}", id=category.value))
+        with Vertical(classes="dialog", id="category-dialog"):
+            yield Label(f"Tax category of line {self.line}", classes="dialog-title")
+            yield OptionList(*options, id="category-options")
+            yield Label("The reason goes in the invoice's Tax exemption field", classes="hint")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = options.get_option_index(self.chosen or BY_THE_RATE)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss("" if event.option.id == BY_THE_RATE else event.option.id)
 
 
 class GuardedForm(CoreScreen[ScreenResult]):

@@ -7,35 +7,58 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Input, Static
+from textual.widgets import Button, Header, Input, Select, Static
 
 from cleverinvo.core import CleverInvoError, ValidationError
-from cleverinvo.core.billing.invoices import preview_totals
+from cleverinvo.core.billing.invoices import line_fields, preview_totals
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.i18n.locales import DocumentLocale
-from cleverinvo.core.money import currency
+from cleverinvo.core.money import ZERO, currency
 from cleverinvo.core.records import Account, Client, ClientRef, Invoice
 from cleverinvo.tui.format import typed
 from cleverinvo.tui.screens.base import CoreScreen
-from cleverinvo.tui.screens.dialogs import ClientPicker, ConfirmDialog
+from cleverinvo.tui.screens.dialogs import ClientPicker, ConfirmDialog, TaxCategoryDialog
+from cleverinvo.tui.widgets.choices import languages
 from cleverinvo.tui.widgets.footer import KeysFooter
-from cleverinvo.tui.widgets.form import ChoiceField, FormField, for_people, form_values, show_refusal
+from cleverinvo.tui.widgets.form import (
+    ChoiceField,
+    FieldBox,
+    FormField,
+    SelectField,
+    for_people,
+    form_values,
+    show_refusal,
+)
 from cleverinvo.tui.widgets.lines import LINE_LABELS, NUMBER_FIELDS, LineGrid, LineRow
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
 NO_CLIENT = "Choose… (Ctrl+L)"
-# Fields of a copy the editor has no input for; they are saved with the copy as they were.
+# Fields a document keeps when the editor shows no field for them (the quote editor): saved as they were.
 COPIED_AS_THEY_ARE = ("language", "buyerReference", "taxExemptionReason")
+# Details that may be cleared: a blank field saves as none.
+CLEARABLE = ("buyerReference", "serviceDate", "servicePeriodStart", "servicePeriodEnd", "taxExemptionReason")
+BY_THE_CLIENT = "Client's or account's"
 
 
 def line_values(lines: list[dict[str, Any]], words: DocumentLocale) -> list[dict[str, str]]:
-    """Lines as the core gives them (``lineItems`` of a body), as a person types them in the account's language."""
+    """Lines as the core gives them (``lineItems`` of a body), as a person types them in the account's language.
+    A tax category that is the core's default for the line's rate is left to it, so it follows the rate."""
     return [
         {
             "description": line["description"],
             **{key: typed(line[key], words) for key in NUMBER_FIELDS if line.get(key)},
+            "taxCategory": chosen_category(line),
         }
         for line in lines
     ]
+
+
+def chosen_category(line: dict[str, Any]) -> str:
+    """The line's ``taxCategory`` when it is not what the core would give its rate anyway, else ``""``."""
+    code = line.get("taxCategory")
+    if not code or TaxCategory(code) == TaxCategory.default_for(line.get("taxRate") or ZERO):
+        return ""
+    return str(code)
 
 
 def invoice_body_of(invoice: Invoice) -> dict[str, Any]:
@@ -47,16 +70,13 @@ def invoice_body_of(invoice: Invoice) -> dict[str, Any]:
         "dueDate": invoice.due_date,
         "notes": invoice.notes,
         "terms": invoice.terms,
-        "lineItems": [
-            {
-                "description": li.description,
-                "quantity": li.quantity,
-                "unitPrice": li.unit_price,
-                "taxRate": li.tax_rate,
-                "discountRate": li.discount_rate,
-            }
-            for li in invoice.line_items
-        ],
+        "language": invoice.language.value,
+        "buyerReference": invoice.buyer_reference,
+        "serviceDate": invoice.service_date,
+        "servicePeriodStart": invoice.service_period_start,
+        "servicePeriodEnd": invoice.service_period_end,
+        "taxExemptionReason": invoice.tax_exemption_reason,
+        "lineItems": [line_fields(li) for li in invoice.line_items],
     }
 
 
@@ -71,6 +91,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         Binding("alt+down", "move_line(1)", "Move line down", show=False, id="line-down"),
         Binding("ctrl+l", "pick_client", "Client", id="pick-client"),
         Binding("escape", "cancel", "Back", id="cancel-editor"),
+        Binding("ctrl+g", "line_category", "Line tax category", id="line-category"),
     ]
 
     def __init__(
@@ -111,9 +132,43 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
                 yield FormField("Due", "dueDate", due.isoformat() if due else "", "by the terms")
             yield LineGrid(line_values(start.get("lineItems", []), self.shell.words))
             yield TotalsPanel(id="totals")
+            yield from self.compose_details(start)
             yield FormField("Notes", "notes", start.get("notes") or "")
             yield FormField("Terms", "terms", start.get("terms") or "")
         yield KeysFooter()
+
+    def compose_details(self, start: dict[str, Any]) -> ComposeResult:
+        """The document's language, the buyer's reference, when the service was supplied (a date or a period),
+        and why lines carry no VAT."""
+
+        def day(key: str) -> str:
+            value = start.get(key)
+            return value.isoformat() if value else ""
+
+        language = start.get("language")
+        yield Static("Details", classes="section-title")
+        yield SelectField("Language", "language", languages(None if language else BY_THE_CLIENT), language or "")
+        yield FormField(
+            "Buyer ref.",
+            "buyerReference",
+            start.get("buyerReference") or "",
+            "PO number or routing id",
+            named="Buyer reference",
+        )
+        yield FormField("Service date", "serviceDate", day("serviceDate"), "YYYY-MM-DD, or a period below")
+        yield FormField(
+            "Service from", "servicePeriodStart", day("servicePeriodStart"), "YYYY-MM-DD", named="Service period start"
+        )
+        yield FormField(
+            "Service to", "servicePeriodEnd", day("servicePeriodEnd"), "YYYY-MM-DD", named="Service period end"
+        )
+        yield FormField(
+            "Tax exemption",
+            "taxExemptionReason",
+            start.get("taxExemptionReason") or "",
+            "why lines carry no VAT (a line's tax category: Ctrl+G)",
+            named="Tax exemption reason",
+        )
 
     def on_mount(self) -> None:
         if self.invoice is None and self.copied_from is None:
@@ -149,6 +204,10 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
             self.changed = True
         if event.input.id == "input-currency" or self.grid.row_of(event.input) is not None:
             self.update_totals()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.has_focus:
+            self.changed = True
 
     def update_totals(self) -> None:
         """The core's totals of the lines typed so far (lines without quantity and price wait)."""
@@ -194,6 +253,22 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
             self.changed = True
             self.grid.move_line(row, step)
 
+    def action_line_category(self, row: LineRow | None = None) -> None:
+        """Choose the tax category of the focused line (or of ``row``)."""
+        row = row or self.focused_row()
+        if row is None:
+            self.notify("Go to a line first, then choose its tax category", severity="warning")
+            return
+
+        def chosen(code: str | None) -> None:
+            if code is not None and code != row.category:
+                self.changed = True
+                row.choose_category(code)
+                self.update_totals()
+            row.control("taxCategory" if row.category else "taxRate").focus()
+
+        self.app.push_screen(TaxCategoryDialog(self.grid.rows.index(row) + 1, row.category), chosen)
+
     def action_cancel(self) -> None:
         """Back without saving; asks first when something was changed."""
         if not self.changed:
@@ -210,6 +285,8 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "choice-clientId":
             self.action_pick_client()
+        elif event.button.name == "taxCategory":
+            self.action_line_category(self.grid.row_of(event.button))
 
     def use_client(self, choice: Client | str | None) -> None:
         if isinstance(choice, Client):
@@ -222,15 +299,18 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
 
     def body(self) -> dict[str, Any]:
         """The invoice as the core reads it. Blank fields are left out (the core's defaults apply)."""
-        values = form_values(self.query(FormField))
+        values = form_values([*self.query(FormField), *self.query(SelectField)])
         body: dict[str, Any] = {key: text for key, text in values.items() if text.strip()}
         body["notes"], body["terms"] = values["notes"], values["terms"]
+        body.update({key: None for key in CLEARABLE if key in values and not values[key].strip()})
         if self.client is not None:
             body["clientId"] = self.client.id
         elif self.invoice is None:
             body["clientId"] = None
         body["lineItems"] = self.read_lines()
-        body.update({key: self.start[key] for key in COPIED_AS_THEY_ARE if self.start.get(key) is not None})
+        shown = {box.field for box in self.query(FieldBox)}
+        kept = (key for key in COPIED_AS_THEY_ARE if key not in shown and self.start.get(key) is not None)
+        body.update({key: self.start[key] for key in kept})
         return body
 
     def read_lines(self) -> list[dict[str, Any]]:

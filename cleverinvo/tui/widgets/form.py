@@ -13,10 +13,12 @@ from cleverinvo.core import CleverInvoError, ValidationError
 class FieldBox(Vertical):
     """A field the core knows by name (``field``): a label, a control, and under them the refusal, if any."""
 
-    def __init__(self, label: str, field: str) -> None:
+    def __init__(self, label: str, field: str, named: str | None = None) -> None:
+        """``named`` is how messages name the field when its ``label`` is too short to (``to`` of a period)."""
         super().__init__(id=f"field-{field}", classes="form-field")
         self.field = field
         self.label = label
+        self.named = named or label
 
     def control(self) -> Widget:
         raise NotImplementedError
@@ -39,8 +41,10 @@ class FieldBox(Vertical):
 class FormField(FieldBox):
     """A one-line text input."""
 
-    def __init__(self, label: str, field: str, value: str = "", placeholder: str = "") -> None:
-        super().__init__(label, field)
+    def __init__(
+        self, label: str, field: str, value: str = "", placeholder: str = "", named: str | None = None
+    ) -> None:
+        super().__init__(label, field, named)
         self._initial = value
         self._placeholder = placeholder
 
@@ -174,6 +178,12 @@ FIELD_LABELS: dict[str, str] = {
     "lineItems": "Lines",
     "notes": "Notes",
     "terms": "Terms",
+    "language": "Language",
+    "buyerReference": "Buyer reference",
+    "serviceDate": "Service date",
+    "servicePeriodStart": "Service period start",
+    "servicePeriodEnd": "Service period end",
+    "taxExemptionReason": "Tax exemption reason",
     "name": "Name",
     "email": "E-mail",
     "amount": "Amount",
@@ -199,7 +209,7 @@ def show_field_error(root: Widget, error: ValidationError) -> bool:
     matches."""
     for box in root.query(FieldBox):
         if box.field == error.name and error.line is None:
-            box.show_error(for_people(error, {box.field: box.label}))
+            box.show_error(for_people(error, {box.field: box.named}))
             box.focus_control()
             return True
     return False

@@ -7,9 +7,11 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static
 
 from cleverinvo.core import ValidationError
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.i18n.numbers import parse_number
 
 # Line field (as the core names it) → column heading.
@@ -27,16 +29,25 @@ LINE_LABELS: dict[str, str] = {
     "unitPrice": "Unit price",
     "taxRate": "Tax rate",
     "discountRate": "Discount",
+    "taxCategory": "Tax category",
 }
 NUMBER_FIELDS = ("quantity", "unitPrice", "taxRate", "discountRate")
 
 
+def category_text(code: str) -> str:
+    """A tax category as the line shows it: ``AE  reverse charge``."""
+    category = TaxCategory(code)
+    return f"{category.value}  {category.label}"
+
+
 class LineRow(Vertical):
-    """One line item: its inputs, its amount, and under them the message when the core refuses a value."""
+    """One line item: its inputs, its amount, under them its tax category when one is chosen (none: the core's
+    default for the rate), and the message when the core refuses a value."""
 
     def __init__(self, values: dict[str, str] | None = None) -> None:
         super().__init__(classes="line")
         self._initial = values or {}
+        self.category = self._initial.get("taxCategory", "")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="line-row"):
@@ -45,7 +56,13 @@ class LineRow(Vertical):
                     self._initial.get(key, ""), placeholder=heading, compact=True, name=key, classes=f"col-{key}"
                 )
             yield Static("", classes="col-amount")
+        with Horizontal(classes="line-category"):
+            yield Label(f"{LINE_LABELS['taxCategory']}:", classes="line-category-label")
+            yield Button(category_text(self.category) if self.category else "", compact=True, name="taxCategory")
         yield Label("", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.set_class(bool(self.category), "-categorised")
 
     def values(self) -> dict[str, str]:
         return {str(i.name): i.value for i in self.query(Input)}
@@ -53,11 +70,25 @@ class LineRow(Vertical):
     def input(self, key: str) -> Input:
         return next(i for i in self.query(Input) if i.name == key)
 
+    def control(self, key: str) -> Widget:
+        """The input of a field of the line, or the button of its tax category."""
+        return self.query_one(Button) if key == "taxCategory" else self.input(key)
+
+    def choose_category(self, code: str) -> None:
+        """Give the line the tax category ``code``; ``""`` leaves it to the core's default for the rate."""
+        self.category = code
+        self.query_one(Button).label = category_text(code) if code else ""
+        self.set_class(bool(code), "-categorised")
+        if self.has_class("-invalid"):
+            self.show_errors([])
+
     def read(self, index: int, language: str) -> tuple[dict[str, Any], list[ValidationError]]:
         """The line as the core reads it, numbers typed as ``language`` writes them made Decimals; and every
         number that could not be read (each names its field and this line)."""
         values = self.values()
         body: dict[str, Any] = {"description": values["description"]}
+        if self.category:
+            body["taxCategory"] = self.category
         refused: list[ValidationError] = []
         for key in NUMBER_FIELDS:
             if values[key].strip():
@@ -79,13 +110,13 @@ class LineRow(Vertical):
         """Show every ``(field, message)`` refused on this line, each in full under the line, and focus the first
         field named; no errors clears them."""
         keys = {key for key, _message in errors}
-        for field_input in self.query(Input):
-            field_input.set_class(field_input.name in keys, "-refused")
+        for control in (*self.query(Input), self.query_one(Button)):
+            control.set_class(control.name in keys, "-refused")
         self.set_class(bool(errors), "-invalid")
         self.query_one(".field-error", Label).update("\n".join(message for _key, message in errors))
         first = next((key for key, _message in errors if key is not None), None)
         if first is not None:
-            self.input(first).focus()
+            self.control(first).focus()
 
     def on_input_changed(self) -> None:
         if self.has_class("-invalid"):

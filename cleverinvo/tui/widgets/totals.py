@@ -7,6 +7,7 @@ from typing import Protocol
 from rich.table import Table
 from textual.widgets import Static
 
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.billing.totals import TaxLine
 from cleverinvo.core.i18n.locales import DocumentLocale
 from cleverinvo.core.money import Currency
@@ -26,6 +27,12 @@ class HasTotals(Protocol):
     def total(self) -> Decimal: ...
 
 
+def kind(tax: TaxLine) -> str:
+    """What sets a tax group apart beyond its rate: nothing for the standard rate, else its category
+    (`` zero rated``, `` reverse charge``), so two 0 % groups are told apart."""
+    return "" if tax.category is TaxCategory.STANDARD else f" {tax.category.label}"
+
+
 class TotalsPanel(Static):
     """Figures computed by the core, right-aligned; or why they cannot be computed yet."""
 
@@ -39,7 +46,7 @@ class TotalsPanel(Static):
         table.add_row("Subtotal", money(totals.subtotal, cur))
         table.add_row("Discount", money(totals.discount_total, cur))
         for tax in totals.taxes:
-            table.add_row(f"Tax {rate(tax.rate, words)} on {money(tax.base, cur)}", money(tax.tax, cur))
+            table.add_row(f"Tax {rate(tax.rate, words)}{kind(tax)} on {money(tax.base, cur)}", money(tax.tax, cur))
         table.add_row("[b]Total[/b]", f"[b]{money(totals.total, cur)}[/b]")
         for label, value in extra:
             table.add_row(label, money(value, cur))
