@@ -127,6 +127,23 @@ def test_removing_payments_recomputes_the_status(books, client):
         books.invoices.remove_payment(made.id, part.id)
 
 
+def test_removing_a_payment_that_credits_make_up_for_leaves_the_invoice_paid_since_when_it_was(books, client):
+    """Found by tests/server/test_fuzz.py: the invoice stayed PAID but lost its paidAt."""
+    made = books.invoices.mark_sent(books.invoices.create(invoice_body(client.id, dueDate="2999-01-01")).id)
+    books.invoices.record_payment(made.id, {"amount": D("5000.00")})
+    rest = books.invoices.record_payment(made.id, {"amount": D("500.00")})
+    paid_at = books.invoices.get(made.id).paid_at
+    books.credit_notes.create(made.id, {"reason": "Ten hours less", "lineItems": [line(quantity=10, taxRate=10)]})
+    after = books.invoices.remove_payment(made.id, rest.id)
+    assert (after.status, after.amount_paid, after.amount_credited, after.paid_at) == (
+        Status.PAID,
+        D("5000.00"),
+        D("1375.00"),
+        paid_at,
+    )
+    assert paid_at is not None
+
+
 def test_removing_a_payment_of_an_overdue_invoice_makes_it_overdue_again(books, client):
     made = books.invoices.create(invoice_body(client.id, issueDate="2024-01-01", dueDate="2024-01-31"))
     books.invoices.mark_sent(made.id)

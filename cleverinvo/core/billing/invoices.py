@@ -814,7 +814,8 @@ class Invoices:
 
     def remove_payment(self, invoice_id: str, payment_id: str) -> Invoice:
         """Remove a payment recorded by mistake; the invoice's status follows (PAID becomes PARTIALLY_PAID, or
-        SENT or OVERDUE again)."""
+        SENT or OVERDUE again). An invoice that the other payments and its credit notes still settle stays PAID
+        since when it was."""
         with transaction():
             row = self._row(invoice_id)
             payment = (
@@ -825,8 +826,14 @@ class Invoices:
             if payment is None:
                 raise NotFound(f"Payment not found: {payment_id}")
             cur = currency(row.currency)
+            paid = row.paid_minor - payment.amount_minor
+            still_settled = paid > 0 and paid + row.credited_minor >= row.total_minor
             models.Payment.delete().where(models.Payment.id == payment.id).execute()
-            self._change(row, paid_minor=models.Invoice.paid_minor - payment.amount_minor, paid_at=None)
+            self._change(
+                row,
+                paid_minor=models.Invoice.paid_minor - payment.amount_minor,
+                paid_at=row.paid_at if still_settled else None,
+            )
             events.record(
                 row.id,
                 EventType.PAYMENT_REMOVED,
