@@ -3,7 +3,7 @@
 import email
 import email.policy
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -39,12 +39,16 @@ class Received:
 
 @dataclass
 class Handler:
-    """Keeps each message; ``refuse`` (e.g. ``"554 5.7.1 Message rejected"``) answers DATA with it instead."""
+    """Keeps each message; ``refuse`` (e.g. ``"554 5.7.1 Message rejected"``) answers DATA with it instead;
+    ``meanwhile`` runs while the sender waits for the answer to DATA (in the middle of the exchange)."""
 
     received: list[Received] = field(default_factory=list)
     refuse: str | None = None
+    meanwhile: Callable[[], None] | None = None
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.meanwhile is not None:
+            self.meanwhile()
         if self.refuse:
             return self.refuse
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)

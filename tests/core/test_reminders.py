@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from decimal import Decimal
 
 import pytest
@@ -187,3 +188,33 @@ def test_credited_invoices_get_no_reminder_and_a_partial_credit_names_what_is_le
     assert "C-2" in subject and due > 0
     text = next(g for g in smtp_env.received if g.message["Subject"] == subject).text
     assert f"${due:,} is still open" in text
+
+
+def test_the_mail_server_is_spoken_to_with_no_transaction_open(books_with_reminders, smtp_env, monkeypatch) -> None:
+    """While the mail server takes a reminder, the pass holds no lock: a payment on the very invoice being reminded
+    is recorded at once (not after the exchange: SQLite's write lock, PostgreSQL's row lock)."""
+    books = books_with_reminders
+    invoice_id = emailed_invoice(books, "W-1")
+    at(DUE + dt.timedelta(days=3), monkeypatch)
+    outcome: list[object] = []
+
+    def pay() -> None:
+        try:
+            outcome.append(books.invoices.record_payment(invoice_id, {"amount": Decimal("1.00")}))
+        except Exception as exc:  # the database stayed locked for its whole busy timeout
+            outcome.append(exc)
+
+    def pay_meanwhile() -> None:
+        paying = threading.Thread(target=pay)  # a connection of its own, as another request's would be
+        paying.start()
+        paying.join(timeout=30)  # had the pass held a lock, the payment would wait for this exchange to end
+        if not outcome:
+            outcome.append("still waiting for a lock after 30 s")
+
+    smtp_env.handler.meanwhile = pay_meanwhile
+    [sent] = reminders.run_pass()
+    assert (sent.number, sent.error) == ("W-1", None)
+    assert len(outcome) == 1 and not isinstance(outcome[0], (Exception, str)), outcome
+    assert books.invoices.get(invoice_id).amount_paid == Decimal("1.00")
+    history = [e.type.value for e in books.invoices.events(invoice_id)]
+    assert history[-2:] == ["payment_recorded", "reminder_sent"]

@@ -3,9 +3,26 @@
 
 A pass claims a reminder in the database before sending it: the claim's primary key (invoice, day offset) lets one
 pass alone have it. Once the mail server accepted the reminder, the claim is marked sent with a ``reminder_sent``
-event; when sending fails, the claim is released and the next pass tries again. A claim left by a pass that died
-mid-send is taken over after ``STALE_CLAIM``. When several offsets are due at once (the server was down, or the
-days were set later), only the latest is sent and the earlier ones are marked skipped: one reminder, not a burst.
+event; when sending fails, the claim is released and the next pass tries again. When several offsets are due at
+once (the server was down, or the days were set later), only the latest is sent and the earlier ones are marked
+skipped: one reminder, not a burst.
+
+No transaction is open while the mail server is spoken to: the claim is committed first, in a transaction of its
+own, and the mark of the sent reminder comes in another once the server has answered. The exchange (seconds, or
+the mail server's whole timeout when it does not answer) therefore never holds SQLite's write lock or a row of
+PostgreSQL: every other request and pass goes on meanwhile.
+
+A pass that dies between its claim and the mark leaves a claim that is neither sent nor released. Other passes
+leave it alone for ``STALE_CLAIM`` (15 minutes: three times the longest timeout one step of the mail exchange may
+be given, so a live pass is overtaken only when its mail server stalls at step after step), then one of them takes
+it over (a conditional update: one pass alone wins) and sends. So:
+
+- died before the mail server accepted the reminder: it is sent once, ``STALE_CLAIM`` late;
+- died in the instant between the server's acceptance and the mark: it is sent a second time.
+
+That is the choice: never lose a reminder, at the price of a rare duplicate. The other choice (a claim marked
+"sending" is never retried) would silently drop the reminder whenever a pass dies anywhere in the exchange, a
+window of seconds, where the duplicate needs a death in the window of one committed update.
 """
 
 from __future__ import annotations
