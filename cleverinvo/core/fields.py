@@ -17,7 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from cleverinvo.core.errors import ValidationError
 from cleverinvo.core.i18n.regions import parse_country, parse_language
 from cleverinvo.core.money import parse_date
-from cleverinvo.core.pdf.borb_setup import unprintable
+from cleverinvo.core.pdf.fonts import unprintable
 from cleverinvo.core.records import Language
 
 _MISSING = object()

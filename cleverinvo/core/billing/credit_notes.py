@@ -19,7 +19,7 @@ from decimal import Decimal
 import msgspec
 import peewee as pw
 
-from cleverinvo.core import accounts, clock
+from cleverinvo.core import accounts, clock, pdf
 from cleverinvo.core.billing import events, issuing, numbering
 from cleverinvo.core.billing.invoices import (
     MAX_LINES,
@@ -42,7 +42,6 @@ from cleverinvo.core.fields import Fields
 from cleverinvo.core.ids import new_id
 from cleverinvo.core.money import Currency, currency, from_minor, to_minor
 from cleverinvo.core.paging import Paging
-from cleverinvo.core.pdf import render_credit_note
 from cleverinvo.core.records import CreditNote, Page, Status
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
@@ -296,14 +295,14 @@ class CreditNotes:
         shown_invoice = dataclasses.replace(invoice, client=shown.client_ref)
         if shown.seller.e_invoice:  # a Factur-X, like the invoice it corrects
             xml = to_cii(credit_note_document(credit_note, invoice, shown.seller, shown.client_ref))
-            pdf = render_credit_note(credit_note, shown_invoice, shown.seller, shown.logo, archival=True)
+            drawn = pdf.render_credit_note(credit_note, shown_invoice, shown.seller, shown.logo, archival=True)
             author = shown.seller.seller.name or shown.seller.name
             subject = f"Credit note {credit_note.number} for invoice {invoice.number}"
             data = facturx_pdf.embed(
-                pdf, xml, title=credit_note.number, author=author, subject=subject, moment=credit_note.created_at
+                drawn, xml, title=credit_note.number, author=author, subject=subject, moment=credit_note.created_at
             )
         else:
-            data = render_credit_note(credit_note, shown_invoice, shown.seller, shown.logo)
+            data = pdf.render_credit_note(credit_note, shown_invoice, shown.seller, shown.logo)
         with transaction():
             models.CreditNotePdf.insert(
                 credit_note=credit_note.id, data=data, rendered_at=clock.now()

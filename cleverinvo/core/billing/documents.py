@@ -18,14 +18,13 @@ from pathlib import Path
 
 import peewee as pw
 
-from cleverinvo.core import accounts, clock
+from cleverinvo.core import accounts, clock, pdf
 from cleverinvo.core.billing import issuing
 from cleverinvo.core.billing.export import target_file, write_file
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.billing.quotes import Quotes
 from cleverinvo.core.einvoice.einvoices import facturx_invoice
 from cleverinvo.core.errors import Conflict, NotFound
-from cleverinvo.core.pdf import render_invoice, render_quote
 from cleverinvo.core.records import Invoice, Quote
 from cleverinvo.core.storage import models
 from cleverinvo.core.storage.db import transaction
@@ -169,7 +168,7 @@ class Documents:
         """As for invoices: render outside any transaction, store unless what this quote shows changed meanwhile
         (the quote, its client, the seller or the logo); ``None`` when the quote was deleted meanwhile."""
         shown = issuing.current(self.account_id, quote.client_id)
-        data = render_quote(quote, shown.seller, shown.logo, created=quote.sent_at)
+        data = pdf.render_quote(quote, shown.seller, shown.logo, created=quote.sent_at)
         try:
             with transaction():
                 now = issuing.current(self.account_id, quote.client_id)
@@ -219,4 +218,6 @@ def _render(invoice: Invoice, shown: issuing.Parties) -> bytes:
     """A Factur-X for an issued invoice whose seller makes e-invoices, else the plain PDF."""
     if shown.seller.e_invoice and not invoice.status.editable:
         return facturx_invoice(invoice, shown)
-    return render_invoice(replace(invoice, client=shown.client_ref), shown.seller, shown.logo, created=invoice.sent_at)
+    return pdf.render_invoice(
+        replace(invoice, client=shown.client_ref), shown.seller, shown.logo, created=invoice.sent_at
+    )

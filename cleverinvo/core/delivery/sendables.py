@@ -9,6 +9,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
+from cleverinvo.core import pdf
 from cleverinvo.core.accounts import Settings
 from cleverinvo.core.billing import events, issuing
 from cleverinvo.core.billing.documents import Documents, InvoicePdf
@@ -19,9 +20,6 @@ from cleverinvo.core.delivery.compose import About
 from cleverinvo.core.delivery.messages import Kind
 from cleverinvo.core.i18n.catalogs import N_
 from cleverinvo.core.i18n.locales import DocumentLocale, document_locale
-from cleverinvo.core.pdf.document import Sheet
-from cleverinvo.core.pdf.invoice import invoice_sheet
-from cleverinvo.core.pdf.quote import quote_sheet
 from cleverinvo.core.records import EventType, Invoice, Quote
 from cleverinvo.core.storage import models
 
@@ -86,14 +84,14 @@ class Sendable(ABC, Generic[D]):
         """Its PDF as it is now (the stored one when current)."""
 
     @abstractmethod
-    def sheet(self, document: D) -> Sheet:
+    def sheet(self, document: D) -> pdf.Sheet:
         """What its PDF and view page show."""
 
     @abstractmethod
     def date(self, document: D) -> dt.date:
         """The date named beside its total (``date_label``)."""
 
-    def locale(self, sheet: Sheet) -> DocumentLocale:
+    def locale(self, sheet: pdf.Sheet) -> DocumentLocale:
         """The language and region its e-mails and page are written in: its own language, its seller's country."""
         return document_locale(sheet.language, sheet.seller.country)
 
@@ -139,10 +137,10 @@ class SendableInvoice(Sendable[Invoice]):
     def pdf(self, document_id: str) -> InvoicePdf:
         return self.documents.pdf(document_id)
 
-    def sheet(self, document: Invoice) -> Sheet:
+    def sheet(self, document: Invoice) -> pdf.Sheet:
         """As its PDF: the seller and client copied when it was issued (a draft's current ones)."""
         shown = issuing.parties(document)
-        return invoice_sheet(dataclasses.replace(document, client=shown.client_ref), shown.seller)
+        return pdf.invoice_sheet(dataclasses.replace(document, client=shown.client_ref), shown.seller)
 
     def date(self, document: Invoice) -> dt.date:
         return document.due_date
@@ -172,9 +170,9 @@ class SendableQuote(Sendable[Quote]):
     def pdf(self, document_id: str) -> InvoicePdf:
         return self.documents.quote_pdf(document_id)
 
-    def sheet(self, document: Quote) -> Sheet:
+    def sheet(self, document: Quote) -> pdf.Sheet:
         """As its PDF: the seller and client as they are now."""
-        return quote_sheet(document, self.settings.get(), self.settings.logo())
+        return pdf.quote_sheet(document, self.settings.get(), self.settings.logo())
 
     def date(self, document: Quote) -> dt.date:
         return document.valid_until

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from cleverinvo.core import pdf
 from cleverinvo.core.billing.documents import InvoicePdf
 from cleverinvo.core.billing.quotes import Quotes
 from cleverinvo.core.delivery import links
@@ -24,7 +25,6 @@ from cleverinvo.core.delivery.sendables import Sendable, for_link
 from cleverinvo.core.errors import NotFound
 from cleverinvo.core.i18n.catalogs import N_
 from cleverinvo.core.i18n.locales import DocumentLocale
-from cleverinvo.core.pdf.document import Sheet, epc_qr, payment_entries
 from cleverinvo.core.records import Invoice, Quote, QuoteStatus, Status
 
 LABELS = {
@@ -61,7 +61,7 @@ def _lines(*parts: str | None) -> list[str]:
 
 def render_page(
     document: Invoice | Quote,
-    sheet: Sheet,
+    sheet: pdf.Sheet,
     words: DocumentLocale,
     pdf_url: str | None,
     seen_url: str | None,
@@ -89,7 +89,7 @@ def render_page(
         totals.append({"label": words.gettext("Amount due"), "value": money(sheet.amount_due), "style": "owed"})
     seller, client, home = sheet.seller, sheet.client, sheet.seller.country
     vat = words.gettext("VAT ID: {id}")
-    qr = epc_qr(sheet)
+    qr = pdf.epc_qr(sheet)
     kind_part = (
         _quote_part(document, words, money, answer_url)
         if isinstance(document, Quote)
@@ -135,7 +135,7 @@ def render_page(
             ],
             totals=totals,
             exemption=sheet.tax_exemption_reason,
-            payment=[(words.gettext(label), value) for label, value in payment_entries(sheet)],
+            payment=[(words.gettext(label), value) for label, value in pdf.payment_entries(sheet)],
             qr_svg=Markup(qr.svg_inline(scale=1, border=4, omitsize=True)) if qr else None,
             remarks=[
                 (words.gettext(title), text)

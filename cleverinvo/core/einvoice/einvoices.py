@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from cleverinvo.core import clock
+from cleverinvo.core import clock, pdf
 from cleverinvo.core.billing import issuing
 from cleverinvo.core.billing.credit_notes import CreditNotes
 from cleverinvo.core.billing.export import target_file, write_file
@@ -16,7 +16,6 @@ from cleverinvo.core.einvoice.model import Document
 from cleverinvo.core.einvoice.semantic import credit_note_document, invoice_document
 from cleverinvo.core.einvoice.ubl import to_ubl
 from cleverinvo.core.errors import Conflict, ValidationError
-from cleverinvo.core.pdf import render_invoice
 from cleverinvo.core.records import Invoice, Status
 
 
@@ -61,12 +60,12 @@ def facturx_invoice(invoice: Invoice, shown: issuing.Parties) -> bytes:
     ``Conflict`` naming what EN 16931 misses, before anything is rendered."""
     xml = to_cii(invoice_model(invoice, shown))
     issued_at = invoice.sent_at or clock.now()
-    pdf = render_invoice(
+    drawn = pdf.render_invoice(
         replace(invoice, client=shown.client_ref), shown.seller, shown.logo, created=issued_at, archival=True
     )
     author = shown.seller.seller.name or shown.seller.name
     return facturx_pdf.embed(
-        pdf, xml, title=invoice.number, author=author, subject=f"Invoice {invoice.number}", moment=issued_at
+        drawn, xml, title=invoice.number, author=author, subject=f"Invoice {invoice.number}", moment=issued_at
     )
 
 

@@ -5,13 +5,14 @@ as an associated file (``/AF``, ``AFRelationship /Data``) and replaces the XMP m
 PDF/A-3B and carries the Factur-X extension schema (EN 16931 conformance level), built by the ``factur-x``
 package. The document information dictionary and the XMP say the same things (title, author, subject, producer,
 creator, dates), as PDF/A requires; borb's producer line is kept.
+
+factur-x and pikepdf load when a Factur-X is first made: together with the PDF stack they pull in they take
+half a second to import, which the library, the CLI and the server should not pay at start.
 """
 
 import datetime as dt
 import io
 
-import facturx
-import pikepdf
 from lxml import etree
 
 FILENAME = "factur-x.xml"
@@ -25,6 +26,8 @@ def _pdf_date(moment: dt.datetime) -> str:
 
 def _xmp(title: str, author: str, subject: str, producer: str, moment: dt.datetime) -> bytes:
     """The XMP packet: PDF/A-3B identification, Dublin Core, and the Factur-X extension schema and fields."""
+    import facturx  # loaded on first use: see the module's docstring
+
     root = facturx.generate_xmp_object(
         {
             "pdfa3_flavor": "B",
@@ -50,6 +53,8 @@ def embed(pdf: bytes, xml: bytes, *, title: str, author: str, subject: str, mome
 
     ``moment`` (naive UTC) dates the metadata and the embedded file, so the same inputs give the same bytes.
     """
+    import pikepdf  # loaded on first use: see the module's docstring
+
     with pikepdf.open(io.BytesIO(pdf)) as document:
         stamp = _pdf_date(moment)
         spec = pikepdf.AttachedFileSpec(

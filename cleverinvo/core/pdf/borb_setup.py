@@ -23,7 +23,6 @@ import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from borb.pdf import CompositeFont, Document, Font, LayoutElement, UsageStatistics
@@ -35,6 +34,7 @@ from borb.pdf.visitor.write_new.facade_visitor import FacadeVisitor
 from fontTools.ttLib import TTFont
 
 from cleverinvo.core.pdf import glyphs
+from cleverinvo.core.pdf.fonts import BOLD, REGULAR, Metrics
 
 
 def _no_usage_event(*_args: object, **_kwargs: object) -> None:
@@ -62,30 +62,7 @@ def _no_self_check(_self: object, _node: object) -> bool:
 Conformance.get_version = _pdfa_part  # type: ignore[method-assign]
 ValidationVisitor.visit = _no_self_check  # type: ignore[method-assign, assignment]
 
-FONTS = Path(__file__).parent / "fonts"
-REGULAR = FONTS / "DejaVuSans-Subset.ttf"
-BOLD = FONTS / "DejaVuSans-Bold-Subset.ttf"
-
 _ONE_DOCUMENT_AT_A_TIME = threading.Lock()
-
-
-@dataclass(frozen=True, slots=True)
-class Metrics:
-    """A font's advances in 1/1000 em, by glyph (in glyph order) and by character, with each character's glyph."""
-
-    by_glyph: list[int]
-    by_character: dict[str, int]
-    glyph: dict[str, int]
-
-    @staticmethod
-    def of(path: Path) -> "Metrics":
-        ttf = TTFont(path)
-        scale = 1000 / ttf["head"].unitsPerEm
-        order = ttf.getGlyphOrder()
-        by_glyph = [round(ttf["hmtx"].metrics[name][0] * scale) for name in order]
-        index = {name: gid for gid, name in enumerate(order)}
-        glyph = {chr(code): index[name] for code, name in ttf.getBestCmap().items()}
-        return Metrics(by_glyph, {c: by_glyph[gid] for c, gid in glyph.items()}, glyph)
 
 
 class MeasuredFont(CompositeFont):
@@ -184,19 +161,6 @@ def _to_unicode(characters: dict[int, str]) -> bytes:
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
         f"{body}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
     ).encode("ascii")
-
-
-@functools.cache
-def _printable_characters() -> frozenset[str]:
-    """Every character both bundled fonts can print."""
-    return frozenset(Metrics.of(REGULAR).by_character) & frozenset(Metrics.of(BOLD).by_character)
-
-
-def unprintable(text: str) -> str | None:
-    """The first character of ``text`` the bundled fonts cannot print (line breaks and tabs aside), or ``None``.
-    Input checks refuse such text, so a document never shows a stand-in for what was typed."""
-    known = _printable_characters()
-    return next((c for c in text if c not in known and c not in "\n\r\t"), None)
 
 
 def printable(font: Font, text: str) -> str:
