@@ -74,8 +74,8 @@ class Documents:
         ``FileExists`` when the file is there and ``overwrite`` is not given; ``CannotWrite`` says why in words.
         """
         accounts.require_seller(accounts.row(self.account_id), "export an invoice")
-        pdf = self.pdf(invoice_id)
-        return write_file(target_file(chosen, pdf.filename), pdf.data, overwrite=overwrite)
+        made = self.pdf(invoice_id)
+        return write_file(target_file(chosen, made.filename), made.data, overwrite=overwrite)
 
     def pdf(self, invoice_id: str) -> InvoicePdf:
         """The PDF of the invoice as it is now: the stored one if current, else rendered now and stored.
