@@ -194,7 +194,7 @@ def test_the_stored_pdf_is_never_stale(books: Books, client: Client) -> None:
 def test_refresh_renders_once_and_never_stores_an_older_version_over_a_newer(
     books: Books, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cleverinvo.core.billing import documents
+    from cleverinvo.core import pdf
 
     created = books.invoices.create(invoice_body(client.id, line("Version one")))
     renders: list[int] = []
@@ -206,7 +206,7 @@ def test_refresh_renders_once_and_never_stores_an_older_version_over_a_newer(
             books.documents.pdf(created.id)
         return render_invoice(invoice, account, logo, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(documents, "render_invoice", render_while_someone_updates)
+    monkeypatch.setattr(pdf, "render_invoice", render_while_someone_updates)
     books.documents.refresh(created.id)
     assert renders == [1, 2]
     stored = models.InvoicePdf.get_by_id(created.id)
@@ -262,7 +262,7 @@ def test_changed_seller_or_client_details_are_never_served_stale(books: Books, c
 def test_a_client_change_during_a_background_render_is_not_stored_stale(
     books: Books, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cleverinvo.core.billing import documents
+    from cleverinvo.core import pdf
 
     created = books.invoices.create(invoice_body(client.id))
 
@@ -270,7 +270,7 @@ def test_a_client_change_during_a_background_render_is_not_stored_stale(
         books.clients.update(client.id, {"address": "7 New Road, Leeds"})
         return render_invoice(invoice, account, logo, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(documents, "render_invoice", render_while_the_client_moves)
+    monkeypatch.setattr(pdf, "render_invoice", render_while_the_client_moves)
     books.documents.refresh(created.id)
     assert models.InvoicePdf.get_or_none(models.InvoicePdf.invoice == created.id) is None
     monkeypatch.undo()
@@ -282,7 +282,7 @@ def test_a_draft_pdf_rendered_while_other_documents_are_numbered_is_stored(
 ) -> None:
     """Compared with what this invoice shows, not the whole account: the invoice counter moving on meanwhile
     (another invoice made) still lets the render be stored."""
-    from cleverinvo.core.billing import documents
+    from cleverinvo.core import pdf
 
     created = books.invoices.create(invoice_body(client.id))
 
@@ -290,6 +290,6 @@ def test_a_draft_pdf_rendered_while_other_documents_are_numbered_is_stored(
         books.invoices.create(invoice_body(client.id))
         return render_invoice(invoice, account, logo, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(documents, "render_invoice", render_while_another_is_made)
+    monkeypatch.setattr(pdf, "render_invoice", render_while_another_is_made)
     books.documents.refresh(created.id)
     assert models.InvoicePdf.get_by_id(created.id).version == created.version

@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
-from cleverinvo.core import Conflict, NotFound, ValidationError, clock
-from cleverinvo.core.billing import documents
+from cleverinvo.core import Conflict, NotFound, ValidationError, clock, pdf
 from cleverinvo.core.records import QuoteStatus, Status
 from cleverinvo.core.storage import models
 from tests.core.helpers import invoice_body, line
@@ -188,7 +187,7 @@ def test_a_quote_pdf_rendered_while_other_documents_are_made_is_stored(books, cl
     """The stored PDF is compared with what this quote shows, not with the whole account: numbering another
     invoice or quote meanwhile does not keep it from being stored; a change of its seller or logo does."""
     quote = books.quotes.create(quote_body(client.id))
-    render_quote, meanwhile = documents.render_quote, []
+    render_quote, meanwhile = pdf.render_quote, []
 
     def render_while(*args, **options):
         meanwhile.pop(0)()
@@ -197,7 +196,7 @@ def test_a_quote_pdf_rendered_while_other_documents_are_made_is_stored(books, cl
     def stored():
         return models.QuotePdf.get_or_none(models.QuotePdf.quote == quote.id)
 
-    monkeypatch.setattr(documents, "render_quote", render_while)
+    monkeypatch.setattr(pdf, "render_quote", render_while)
     meanwhile.append(lambda: (books.invoices.create(quote_body(client.id)), books.quotes.create(quote_body(client.id))))
     first = books.documents.quote_pdf(quote.id)
     assert stored() is not None and bytes(stored().data) == first.data
