@@ -1,7 +1,10 @@
-"""Automatic numbers stay unique and gapless when many threads create invoices at once on one SQLite file."""
+"""Automatic numbers stay unique and gapless when many threads create invoices at once; two payments of what is
+due, made at once, never both pass (on either backend)."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from cleverinvo.core import Status, ValidationError
 from cleverinvo.core.storage import models
 from tests.core.helpers import invoice_body
 
@@ -29,3 +32,34 @@ def test_concurrent_explicit_numbers_give_one_winner(books, client):
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(create, range(16)))
     assert results.count("conflict") == 15
+
+
+def pay_twice_at_once(books, invoice_id: str, amount) -> list[str]:
+    """Two threads pay ``amount`` on the invoice at the same moment; what each got."""
+    together = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def pay() -> None:
+        together.wait()
+        try:
+            books.invoices.record_payment(invoice_id, {"amount": amount})
+            outcomes.append("paid")
+        except ValidationError as exc:
+            outcomes.append(exc.message)
+
+    payers = [threading.Thread(target=pay) for _ in range(2)]
+    for payer in payers:
+        payer.start()
+    for payer in payers:
+        payer.join()
+    return sorted(outcomes)
+
+
+def test_two_payments_of_the_whole_amount_at_once_pay_it_once(books, client):
+    """Each payment reads what is due with the invoice's row locked: on PostgreSQL both used to pass (paid twice)."""
+    for _ in range(10):
+        made = books.invoices.mark_sent(books.invoices.create(invoice_body(client.id)).id)
+        outcomes = pay_twice_at_once(books, made.id, made.total)
+        after = books.invoices.get(made.id)
+        assert (after.amount_paid, after.status, len(after.payments)) == (made.total, Status.PAID, 1), outcomes
+        assert outcomes[-1] == "paid" and "must not exceed the amount due" in outcomes[0], outcomes

@@ -95,7 +95,7 @@ class CreditNotes:
         assert reason is not None
         with transaction():
             account = accounts.lock(self.account_id)
-            row = self.invoices.stored(invoice_id)
+            row = self.invoices.locked(invoice_id)
             status = Status(row.status)
             if status is Status.DRAFT:
                 raise Conflict(

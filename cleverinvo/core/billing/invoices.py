@@ -775,7 +775,7 @@ class Invoices:
         note = f.text("note", max_length=1000, multiline=True)
         assert amount is not None
         with transaction():
-            row = self._row(invoice_id)
+            row = self.locked(invoice_id)
             cur = currency(row.currency)
             if amount != amount.quantize(cur.quantum):
                 raise f.invalid("amount", f"must have at most {cur.digits} decimal places for {cur.code}")
@@ -817,7 +817,7 @@ class Invoices:
         SENT or OVERDUE again). An invoice that the other payments and its credit notes still settle stays PAID
         since when it was."""
         with transaction():
-            row = self._row(invoice_id)
+            row = self.locked(invoice_id)
             payment = (
                 models.Payment.get_or_none((models.Payment.id == payment_id) & (models.Payment.invoice == row.id))
                 if isinstance(payment_id, str)
@@ -844,8 +844,15 @@ class Invoices:
             )
         return self.get(invoice_id)
 
-    def stored(self, invoice_id: object) -> models.Invoice:
-        """The stored invoice of this account with its status (for the other billing modules); ``NotFound``."""
+    def locked(self, invoice_id: object) -> models.Invoice:
+        """Inside a transaction: the stored invoice of this account with its status, its row locked until the
+        transaction ends (a no-op UPDATE, portable to every backend), so that what is paid, credited and owed is
+        decided by one writer at a time: under PostgreSQL's read committed, two payments would otherwise each see
+        the whole amount due. ``NotFound``."""
+        if isinstance(invoice_id, str):
+            models.Invoice.update(version=models.Invoice.version).where(
+                (models.Invoice.id == invoice_id) & (models.Invoice.account == self.account_id)
+            ).execute()
         return self._row(invoice_id)
 
     def count_credit(self, row: models.Invoice, minor: int, credit_note_id: str, number: str, total: Decimal) -> None:
