@@ -224,25 +224,31 @@ class Payment:
 
 
 @dataclass(frozen=True, slots=True)
-class InvoiceSummary:
-    """An invoice as lists show it."""
+class DocumentSummary:
+    """What lists show of every document a client gets with lines and totals (an invoice, a quote)."""
 
     id: str
     client_id: str
     number: str
     currency: Currency
     issue_date: dt.date
-    due_date: dt.date
     subtotal: Decimal
     discount_total: Decimal
     tax_total: Decimal
     total: Decimal
-    amount_paid: Decimal
-    amount_credited: Decimal
-    status: Status
     created_at: dt.datetime
     updated_at: dt.datetime
     client: ClientRef
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSummary(DocumentSummary):
+    """An invoice as lists show it."""
+
+    due_date: dt.date
+    amount_paid: Decimal
+    amount_credited: Decimal
+    status: Status
 
     @property
     def amount_due(self) -> Decimal:
@@ -281,23 +287,11 @@ class Invoice(InvoiceSummary):
 
 
 @dataclass(frozen=True, slots=True)
-class QuoteSummary:
+class QuoteSummary(DocumentSummary):
     """A quote as lists show it."""
 
-    id: str
-    client_id: str
-    number: str
-    currency: Currency
-    issue_date: dt.date
     valid_until: dt.date
-    subtotal: Decimal
-    discount_total: Decimal
-    tax_total: Decimal
-    total: Decimal
     status: QuoteStatus
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    client: ClientRef
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from typing import Any
 from cleverinvo import __version__
 from cleverinvo.core import accounts, logos
 from cleverinvo.core.access.ratelimit import LIMIT
-from cleverinvo.core.billing.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
+from cleverinvo.core.billing.lines import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
 from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.delivery.messages import MAX_BODY, MAX_SUBJECT
 from cleverinvo.core.delivery.sending import MAX_RECIPIENTS

@@ -219,7 +219,7 @@ def test_a_line_error_carries_its_field_and_its_line(books, client):
 
 
 def test_preview_totals_computes_without_saving(books, client):
-    from cleverinvo.core.billing.invoices import preview_totals
+    from cleverinvo.core.billing.lines import preview_totals
 
     totals = preview_totals("USD", [line(taxRate=10), line("x", 1, "0.10")])
     assert totals.total == D("5500.10")

@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 
 from cleverinvo.core import Books, ValidationError
 from cleverinvo.core.billing import print_caps
-from cleverinvo.core.billing.invoices import MAX_LINES
+from cleverinvo.core.billing.lines import MAX_LINES
 from cleverinvo.core.pdf import borb_setup, render_invoice
 from cleverinvo.core.pdf.layout import Style, wrap
 from cleverinvo.core.records import Client

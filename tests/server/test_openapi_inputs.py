@@ -7,7 +7,8 @@ import pytest
 
 from cleverinvo.core.accounts import SETTINGS
 from cleverinvo.core.billing.credit_notes import CREDIT_NOTE_FIELDS
-from cleverinvo.core.billing.invoices import INVOICE_FIELDS, LINE_FIELDS, PAYMENT_FIELDS
+from cleverinvo.core.billing.invoices import INVOICE_FIELDS, PAYMENT_FIELDS
+from cleverinvo.core.billing.lines import LINE_FIELDS
 from cleverinvo.core.billing.quotes import QUOTE_FIELDS
 from cleverinvo.core.clients import CREATE_FIELDS, UPDATE_FIELDS
 from cleverinvo.core.delivery.sending import SEND_FIELDS

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from cleverinvo.core import Status
-from cleverinvo.core.billing.invoices import preview_totals
+from cleverinvo.core.billing.lines import preview_totals
 from cleverinvo.tui.screens.clients import ClientFormScreen, ClientsScreen
 from cleverinvo.tui.screens.dashboard import DashboardScreen
 from cleverinvo.tui.screens.invoice_detail import InvoiceDetailScreen

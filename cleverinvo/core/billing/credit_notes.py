@@ -21,9 +21,9 @@ import peewee as pw
 
 from cleverinvo.core import accounts, clock, pdf
 from cleverinvo.core.billing import events, issuing, numbering
-from cleverinvo.core.billing.invoices import (
+from cleverinvo.core.billing.invoices import Invoices
+from cleverinvo.core.billing.lines import (
     MAX_LINES,
-    Invoices,
     ParsedLine,
     check_exemption,
     line_input,

@@ -21,7 +21,8 @@ from typing import Any
 import simplejson
 
 from cleverinvo.core import accounts, clock
-from cleverinvo.core.billing.invoices import Invoices, parse_lines, totals_within_bounds
+from cleverinvo.core.billing.invoices import Invoices
+from cleverinvo.core.billing.lines import parse_lines, totals_within_bounds
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.errors import CleverInvoError, NotFound, ValidationError
 from cleverinvo.core.fields import Fields

@@ -126,7 +126,11 @@ class Client(BaseModel):
         indexes = ((("account", "is_active", "created_at"), False),)
 
 
-class Invoice(BaseModel):
+class Document(BaseModel):
+    """The columns every document a client gets with lines has (an invoice, a quote): its client, number, dates,
+    texts, stage, totals in minor units and version. Each type keeps its documents in a table of its own (below)
+    with the columns only it has; this one is never created."""
+
     id = pw.TextField(primary_key=True)
     account = pw.ForeignKeyField(Account, on_delete="CASCADE")
     client = pw.ForeignKeyField(Client, on_delete="RESTRICT")
@@ -134,31 +138,36 @@ class Invoice(BaseModel):
     search = pw.TextField()  # folded number (search.search_key)
     currency = pw.TextField()
     issue_date = pw.DateField()
-    due_date = pw.DateField()
     notes = pw.TextField(null=True)
     terms = pw.TextField(null=True)
     language = pw.TextField(default="en")
     buyer_reference = pw.TextField(null=True)
-    service_date = pw.DateField(null=True)
-    service_period_start = pw.DateField(null=True)
-    service_period_end = pw.DateField(null=True)
     tax_exemption_reason = pw.TextField(null=True)
-    stage = pw.TextField(default="DRAFT")  # DRAFT, SENT or VIEWED; payments and dates derive the rest
-    sent_via_email = pw.BooleanField(default=False)
+    stage = pw.TextField(default="DRAFT")
     sent_at = pw.DateTimeField(null=True)
-    viewed_at = pw.DateTimeField(null=True)
-    paid_at = pw.DateTimeField(null=True)
     subtotal_minor = pw.BigIntegerField()
     discount_minor = pw.BigIntegerField()
     tax_minor = pw.BigIntegerField()
     total_minor = pw.BigIntegerField()
-    paid_minor = pw.BigIntegerField(default=0)
-    credited_minor = pw.BigIntegerField(default=0)  # the sum of the invoice's credit notes
     version = pw.IntegerField(default=1)
-    recurring_id = pw.TextField(null=True)  # the schedule that made it; kept when the schedule is deleted
-    quote_id = pw.TextField(null=True, unique=True)  # the quote it was made from: a quote makes one invoice
     created_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
+
+
+class Invoice(Document):
+    """An invoice. ``stage`` is DRAFT, SENT or VIEWED; payments, credit notes and dates derive the rest."""
+
+    due_date = pw.DateField()
+    service_date = pw.DateField(null=True)
+    service_period_start = pw.DateField(null=True)
+    service_period_end = pw.DateField(null=True)
+    sent_via_email = pw.BooleanField(default=False)
+    viewed_at = pw.DateTimeField(null=True)
+    paid_at = pw.DateTimeField(null=True)
+    paid_minor = pw.BigIntegerField(default=0)
+    credited_minor = pw.BigIntegerField(default=0)  # the sum of the invoice's credit notes
+    recurring_id = pw.TextField(null=True)  # the schedule that made it; kept when the schedule is deleted
+    quote_id = pw.TextField(null=True, unique=True)  # the quote it was made from: a quote makes one invoice
 
     class Meta:
         indexes = (
@@ -169,17 +178,26 @@ class Invoice(BaseModel):
         )
 
 
-class LineItem(BaseModel):
-    invoice = pw.ForeignKeyField(Invoice, on_delete="CASCADE", backref="line_items")
+class Line(BaseModel):
+    """A line of a document, stored the same way for invoices, quotes and credit notes: what was given, exactly
+    (decimal text), and its amount and discount in minor units. Each type keeps its lines in a table of its own
+    (below) with the column naming their document; this one is never created."""
+
     position = pw.IntegerField()
     description = pw.TextField()
     quantity = DecimalText()
     unit_price = DecimalText()
     tax_rate = DecimalText()
     discount_rate = DecimalText()
-    tax_category = pw.TextField(default="S")
+    tax_category = pw.TextField()
     amount_minor = pw.BigIntegerField()
     discount_minor = pw.BigIntegerField()
+
+
+class LineItem(Line):
+    """A line of an invoice."""
+
+    invoice = pw.ForeignKeyField(Invoice, on_delete="CASCADE", backref="line_items")
 
     class Meta:
         indexes = ((("invoice", "position"), True),)
@@ -195,33 +213,12 @@ class Payment(BaseModel):
     created_at = pw.DateTimeField()
 
 
-class Quote(BaseModel):
-    """A quote (an estimate): an invoice's fields with its own number and ``valid_until`` instead of a due date.
+class Quote(Document):
+    """A quote (an estimate): an invoice's columns with its own number and ``valid_until`` instead of a due date.
     ``stage`` is DRAFT, SENT, ACCEPTED or DECLINED; a SENT quote past ``valid_until`` reports EXPIRED."""
 
-    id = pw.TextField(primary_key=True)
-    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
-    client = pw.ForeignKeyField(Client, on_delete="RESTRICT")
-    number = pw.TextField()
-    search = pw.TextField()  # folded number (search.search_key)
-    currency = pw.TextField()
-    issue_date = pw.DateField()
     valid_until = pw.DateField()
-    notes = pw.TextField(null=True)
-    terms = pw.TextField(null=True)
-    language = pw.TextField(default="en")
-    buyer_reference = pw.TextField(null=True)
-    tax_exemption_reason = pw.TextField(null=True)
-    stage = pw.TextField(default="DRAFT")
-    sent_at = pw.DateTimeField(null=True)
     answered_at = pw.DateTimeField(null=True)  # when it was accepted or declined
-    subtotal_minor = pw.BigIntegerField()
-    discount_minor = pw.BigIntegerField()
-    tax_minor = pw.BigIntegerField()
-    total_minor = pw.BigIntegerField()
-    version = pw.IntegerField(default=1)
-    created_at = pw.DateTimeField()
-    updated_at = pw.DateTimeField()
 
     class Meta:
         indexes = (
@@ -232,31 +229,28 @@ class Quote(BaseModel):
         )
 
 
-class QuoteLine(BaseModel):
-    """A line of a quote, stored as an invoice's line is."""
+class QuoteLine(Line):
+    """A line of a quote."""
 
     quote = pw.ForeignKeyField(Quote, on_delete="CASCADE")
-    position = pw.IntegerField()
-    description = pw.TextField()
-    quantity = DecimalText()
-    unit_price = DecimalText()
-    tax_rate = DecimalText()
-    discount_rate = DecimalText()
-    tax_category = pw.TextField()
-    amount_minor = pw.BigIntegerField()
-    discount_minor = pw.BigIntegerField()
 
     class Meta:
         indexes = ((("quote", "position"), True),)
 
 
-class QuotePdf(BaseModel):
-    """The rendered PDF of a quote, with the quote version it shows."""
+class StoredPdf(BaseModel):
+    """The rendered PDF of a document, with the document version it shows. Each type keeps its PDFs in a table of
+    its own, keyed by the document; this one is never created."""
 
-    quote = pw.ForeignKeyField(Quote, primary_key=True, on_delete="CASCADE")
     version = pw.IntegerField()
     data = pw.BlobField()
     rendered_at = pw.DateTimeField()
+
+
+class QuotePdf(StoredPdf):
+    """A quote's PDF."""
+
+    quote = pw.ForeignKeyField(Quote, primary_key=True, on_delete="CASCADE")
 
     @classmethod
     def forget(cls, shown: pw.Expression) -> None:
@@ -276,13 +270,10 @@ class ApiKey(BaseModel):
     revoked_at = pw.DateTimeField(null=True)
 
 
-class InvoicePdf(BaseModel):
-    """The rendered PDF of an invoice, with the invoice version it shows."""
+class InvoicePdf(StoredPdf):
+    """An invoice's PDF."""
 
     invoice = pw.ForeignKeyField(Invoice, primary_key=True, on_delete="CASCADE")
-    version = pw.IntegerField()
-    data = pw.BlobField()
-    rendered_at = pw.DateTimeField()
 
     @classmethod
     def forget(cls, shown: pw.Expression) -> None:
@@ -319,19 +310,10 @@ class CreditNote(BaseModel):
         )
 
 
-class CreditNoteLine(BaseModel):
-    """A line of a credit note, stored as an invoice's line is."""
+class CreditNoteLine(Line):
+    """A line of a credit note."""
 
     credit_note = pw.ForeignKeyField(CreditNote, on_delete="CASCADE")
-    position = pw.IntegerField()
-    description = pw.TextField()
-    quantity = DecimalText()
-    unit_price = DecimalText()
-    tax_rate = DecimalText()
-    discount_rate = DecimalText()
-    tax_category = pw.TextField()
-    amount_minor = pw.BigIntegerField()
-    discount_minor = pw.BigIntegerField()
 
     class Meta:
         indexes = ((("credit_note", "position"), True),)

@@ -27,7 +27,8 @@ def insert_rows(model: type[models.BaseModel], rows: Sequence[Mapping[str, Any]]
     key = (id(database), model, names)
     prepared = _inserts.get(key)
     if prepared is None:
-        fields = tuple(model._meta.fields[name] for name in names)
+        chosen = set(names)
+        fields = tuple(f for f in model._meta.sorted_fields if f.name in chosen)  # the order peewee writes them in
         sql, _ = model.insert({field: None for field in fields}).returning().sql()
         prepared = _inserts[key] = (sql, fields)
     sql, fields = prepared

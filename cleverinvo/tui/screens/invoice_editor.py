@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Header, Input, Select, Static
 
 from cleverinvo.core import CleverInvoError, ValidationError
-from cleverinvo.core.billing.invoices import line_fields, preview_totals
+from cleverinvo.core.billing.lines import line_fields, preview_totals
 from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.i18n.locales import DocumentLocale
 from cleverinvo.core.money import ZERO, currency

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static
 
 from cleverinvo.core import CleverInvoError
-from cleverinvo.core.billing.invoices import line_fields
+from cleverinvo.core.billing.lines import line_fields
 from cleverinvo.core.delivery.messages import Kind
 from cleverinvo.core.delivery.sending import Draft
 from cleverinvo.core.records import Account, Client, Invoice, Page, Quote, QuoteStatus, QuoteSummary
