@@ -1,12 +1,15 @@
 """Automatic numbers stay unique and gapless when many threads create invoices at once; two payments of what is
-due, made at once, never both pass (on either backend)."""
+due, made at once, never both pass; an edit racing the send of a draft never changes the issued invoice (on either
+backend)."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from functools import partial
 
-from cleverinvo.core import Status, ValidationError
+from cleverinvo.core import Conflict, Status, ValidationError
 from cleverinvo.core.storage import models
-from tests.core.helpers import invoice_body
+from tests.core.helpers import invoice_body, line
 
 
 def test_fifty_invoices_from_eight_threads_are_distinct_and_gapless(books, client):
@@ -63,3 +66,42 @@ def test_two_payments_of_the_whole_amount_at_once_pay_it_once(books, client):
         after = books.invoices.get(made.id)
         assert (after.amount_paid, after.status, len(after.payments)) == (made.total, Status.PAID, 1), outcomes
         assert outcomes[-1] == "paid" and "must not exceed the amount due" in outcomes[0], outcomes
+
+
+def at_once(*actions) -> list[str]:
+    """Run the actions in threads of their own, started at the same moment; "ok" or the refusal of each."""
+    together = threading.Barrier(len(actions))
+    outcomes = ["?"] * len(actions)
+
+    def run(index: int) -> None:
+        together.wait()
+        try:
+            actions[index]()
+            outcomes[index] = "ok"
+        except Conflict as exc:
+            outcomes[index] = exc.message
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_an_edit_racing_the_send_of_a_draft_comes_wholly_before_it_or_is_refused(books, client):
+    """On PostgreSQL the edit used to be written after the issue: the issued invoice changed after its copy."""
+    for _ in range(10):
+        made = books.invoices.create(invoice_body(client.id))
+        edited, sent = at_once(
+            partial(books.invoices.update, made.id, {"lineItems": [line(quantity=1)]}),
+            partial(books.invoices.mark_sent, made.id),
+        )
+        history = [e.type.value for e in books.invoices.events(made.id)]
+        after = books.invoices.get(made.id)
+        assert sent == "ok" and after.status == Status.SENT, sent
+        if edited == "ok":
+            assert history == ["created", "updated", "issued"] and after.total == Decimal("125.00"), history
+        else:
+            assert "Only DRAFT invoices can be modified" in edited and history == ["created", "issued"], edited
+            assert after.total == made.total

@@ -94,8 +94,8 @@ class CreditNotes:
         )
         assert reason is not None
         with transaction():
-            account = accounts.lock(self.account_id)
             row = self.invoices.locked(invoice_id)
+            account = accounts.lock(self.account_id)
             status = Status(row.status)
             if status is Status.DRAFT:
                 raise Conflict(

@@ -348,8 +348,21 @@ class Drafts:
     def _write_lines(self, document_id: str, lines: Sequence[ParsedLine], totals: Totals, cur: Currency) -> None:
         insert_rows(self.line_table, [{self.line_owner: document_id, **r} for r in line_rows(lines, totals, cur)])
 
+    def locked(self, document_id: object) -> Any:
+        """Inside a transaction: the stored document of this account with its status, its row locked until the
+        transaction ends (a no-op UPDATE, portable to every backend), so that one writer at a time decides from
+        what it reads: under PostgreSQL's read committed, an edit of a draft would otherwise land after the send
+        that issued it, and two payments would each see the whole amount due. Taken before the account's lock
+        where both are taken, so two writers never wait for each other. ``NotFound``."""
+        if isinstance(document_id, str):
+            table = self.table
+            table.update({table.version: table.version}).where(
+                (table.id == document_id) & (table.account == self.account_id)
+            ).execute()
+        return self._row(document_id)
+
     def _editable_row(self, document_id: str) -> Any:
-        row = self._row(document_id)
+        row = self.locked(document_id)  # a send at the same moment comes wholly before or after the change
         if not self.statuses(row.status).editable:
             raise Conflict(f"Only DRAFT {self.noun.lower()}s can be modified; {row.number} is {row.status}")
         return row

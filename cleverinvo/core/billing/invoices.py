@@ -304,7 +304,7 @@ class Invoices(Drafts):
         automatic number, that number is given back. An issued invoice is never deleted (``Conflict``): a
         credit note corrects it."""
         with transaction():
-            row = self._row(invoice_id)
+            row = self.locked(invoice_id)
             if row.stage != Status.DRAFT.value:
                 raise Conflict(
                     f"Only DRAFT invoices can be deleted; {row.number} is {row.status}. "
@@ -347,7 +347,7 @@ class Invoices(Drafts):
         e-invoices, an invoice that cannot be one stays a draft (``Conflict`` naming the missing business
         terms)."""
         with transaction():
-            row = self._row(invoice_id)
+            row = self.locked(invoice_id)
             if row.stage != Status.DRAFT.value:
                 return False
             accounts.require_seller(accounts.row(self.account_id), "send an invoice")
@@ -476,17 +476,6 @@ class Invoices(Drafts):
                 date=payment.paid_on.isoformat(),
             )
         return self.get(invoice_id)
-
-    def locked(self, invoice_id: object) -> models.Invoice:
-        """Inside a transaction: the stored invoice of this account with its status, its row locked until the
-        transaction ends (a no-op UPDATE, portable to every backend), so that what is paid, credited and owed is
-        decided by one writer at a time: under PostgreSQL's read committed, two payments would otherwise each see
-        the whole amount due. ``NotFound``."""
-        if isinstance(invoice_id, str):
-            models.Invoice.update(version=models.Invoice.version).where(
-                (models.Invoice.id == invoice_id) & (models.Invoice.account == self.account_id)
-            ).execute()
-        return self._row(invoice_id)
 
     def count_credit(self, row: models.Invoice, minor: int, credit_note_id: str, number: str, total: Decimal) -> None:
         """Inside the transaction that makes a credit note of ``minor`` units on the invoice ``row``: count it
