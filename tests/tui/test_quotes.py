@@ -4,7 +4,7 @@ make it an invoice; refusals are messages, never tracebacks."""
 from decimal import Decimal
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from cleverinvo.core.records import QuoteStatus
 from cleverinvo.tui.screens.delivery import EmailDialog
@@ -118,3 +118,26 @@ async def test_e_mail_a_quote_from_the_list_in_the_invoices_dialog(app, books, s
         [got] = smtp_env.received
         assert got.recipients == ["buyer@acme.example"] and f"/view/{sent.view_token}" in got.text
         assert [a.get_filename() for a in got.attachments()] == ["QUO-0001.pdf"]
+
+
+async def test_editing_a_draft_quote_sets_its_details_and_keeps_its_client(app, books):
+    client = books.clients.create({"name": "Acme Corp"})
+    quote = books.quotes.create({"clientId": client.id, "validUntil": "2099-12-31", "lineItems": [line("X", 1, "5")]})
+    books.clients.archive(client.id)  # archived since: the quote keeps it, as long as no other is chosen
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("Q")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, QuoteEditorScreen) and not editor.query("#field-serviceDate")
+        assert editor.field("validUntil").value == "2099-12-31"
+        editor.query_one("#select-language", Select).value = "de"
+        editor.field("buyerReference").value = "PO-77"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QuotesScreen)
+        saved = books.quotes.get(quote.id)
+        assert (saved.language.value, saved.buyer_reference, saved.client_id) == ("de", "PO-77", client.id)
+        assert any("Saved QUO-0001" in note for note in notifications(app))

@@ -1,7 +1,10 @@
-"""The invoice editor: header fields, a line-item grid with live totals from the core, save with validation."""
+"""The invoice editor: header fields, a line-item grid with live totals from the core, save with validation. The
+quote and recurring-invoice editors are this editor with their own fields (``QuoteEditorScreen``,
+``RecurringEditorScreen``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -14,7 +17,7 @@ from cleverinvo.core.billing.lines import line_fields, preview_totals
 from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.i18n.locales import DocumentLocale
 from cleverinvo.core.money import ZERO, currency
-from cleverinvo.core.records import Account, Client, ClientRef, Invoice
+from cleverinvo.core.records import Account, Client, ClientRef, Invoice, Quote
 from cleverinvo.tui.format import typed
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.dialogs import ClientPicker, ConfirmDialog, TaxCategoryDialog
@@ -22,7 +25,6 @@ from cleverinvo.tui.widgets.choices import languages
 from cleverinvo.tui.widgets.footer import KeysFooter
 from cleverinvo.tui.widgets.form import (
     ChoiceField,
-    FieldBox,
     FormField,
     SelectField,
     for_people,
@@ -33,8 +35,6 @@ from cleverinvo.tui.widgets.lines import LINE_LABELS, NUMBER_FIELDS, LineGrid, L
 from cleverinvo.tui.widgets.totals import TotalsPanel
 
 NO_CLIENT = "Choose… (Ctrl+L)"
-# Fields a document keeps when the editor shows no field for them (the quote editor): saved as they were.
-COPIED_AS_THEY_ARE = ("language", "buyerReference", "taxExemptionReason")
 # Details that may be cleared: a blank field saves as none.
 CLEARABLE = ("buyerReference", "serviceDate", "servicePeriodStart", "servicePeriodEnd", "taxExemptionReason")
 BY_THE_CLIENT = "Client's or account's"
@@ -61,27 +61,42 @@ def chosen_category(line: dict[str, Any]) -> str:
     return str(code)
 
 
-def invoice_body_of(invoice: Invoice) -> dict[str, Any]:
-    """The values of a saved invoice that the editor shows."""
+def body_of(document: Invoice | Quote, number_key: str) -> dict[str, Any]:
+    """The values of a saved invoice or quote that its editor shows, as the core's body names them."""
+    start = {
+        number_key: document.number,
+        "currency": document.currency.code,
+        "issueDate": document.issue_date,
+        "notes": document.notes,
+        "terms": document.terms,
+        "language": document.language.value,
+        "buyerReference": document.buyer_reference,
+        "taxExemptionReason": document.tax_exemption_reason,
+        "lineItems": [line_fields(li) for li in document.line_items],
+    }
+    if isinstance(document, Quote):
+        return {**start, "validUntil": document.valid_until}
     return {
-        "invoiceNumber": invoice.number,
-        "currency": invoice.currency.code,
-        "issueDate": invoice.issue_date,
-        "dueDate": invoice.due_date,
-        "notes": invoice.notes,
-        "terms": invoice.terms,
-        "language": invoice.language.value,
-        "buyerReference": invoice.buyer_reference,
-        "serviceDate": invoice.service_date,
-        "servicePeriodStart": invoice.service_period_start,
-        "servicePeriodEnd": invoice.service_period_end,
-        "taxExemptionReason": invoice.tax_exemption_reason,
-        "lineItems": [line_fields(li) for li in invoice.line_items],
+        **start,
+        "dueDate": document.due_date,
+        "serviceDate": document.service_date,
+        "servicePeriodStart": document.service_period_start,
+        "servicePeriodEnd": document.service_period_end,
     }
 
 
 class InvoiceEditorScreen(CoreScreen[Invoice | None]):
-    """Write a new invoice, or change a DRAFT. Dismisses with the saved invoice, or ``None`` when left unsaved."""
+    """Write a new invoice, or change a DRAFT. Dismisses with the saved invoice, or ``None`` when left unsaved.
+
+    A subclass names what differs (its noun, its number and closing date, the field after the client, where the
+    account's payment terms show) and how it is saved (``saving``, ``saved``)."""
+
+    NOUN = "invoice"
+    NUMBER_KEY = "invoiceNumber"
+    END_KEY, END_LABEL = "dueDate", "Due"
+    AFTER_CLIENT = "invoiceNumber"  # the field that takes the focus once a client is chosen
+    TERMS_FIELD, TERMS_HINT = "dueDate", "in {days} days"  # where the account's payment terms show, and how
+    SUPPLY = True  # it has a date or period of supply
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -105,10 +120,15 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         super().__init__()
         self.invoice = invoice
         self.client: Client | ClientRef | None = copy[0].client if copy else client
-        self.start: dict[str, Any] = copy[1] if copy else invoice_body_of(invoice) if invoice else {}
+        self.start: dict[str, Any] = copy[1] if copy else body_of(invoice, self.NUMBER_KEY) if invoice else {}
         self.copied_from = copy[0].number if copy else None
         self.default_currency = self.start.get("currency", "")
         self.changed = copy is not None  # something was typed or chosen since the editor opened (a copy is new)
+
+    @property
+    def editing(self) -> object | None:
+        """What is edited (``None`` for something new)."""
+        return self.invoice
 
     def title_text(self) -> str:
         if self.invoice is not None:
@@ -124,12 +144,12 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         with VerticalScroll(id="editor"):
             with Horizontal(classes="head-row"):
                 yield ChoiceField("Client", "clientId", self.client.name if self.client else NO_CLIENT)
-                yield FormField("Number", "invoiceNumber", start.get("invoiceNumber") or "", "automatic")
+                yield FormField("Number", self.NUMBER_KEY, start.get(self.NUMBER_KEY) or "", "automatic")
             with Horizontal(classes="head-row"):
                 yield FormField("Currency", "currency", self.default_currency)
-                issued, due = start.get("issueDate"), start.get("dueDate")
+                issued, end = start.get("issueDate"), start.get(self.END_KEY)
                 yield FormField("Issued", "issueDate", issued.isoformat() if issued else "", "today")
-                yield FormField("Due", "dueDate", due.isoformat() if due else "", "by the terms")
+                yield FormField(self.END_LABEL, self.END_KEY, end.isoformat() if end else "", "by the terms")
             yield LineGrid(line_values(start.get("lineItems", []), self.shell.words))
             yield TotalsPanel(id="totals")
             yield from self.compose_details(start)
@@ -138,8 +158,8 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         yield KeysFooter()
 
     def compose_details(self, start: dict[str, Any]) -> ComposeResult:
-        """The document's language, the buyer's reference, when the service was supplied (a date or a period),
-        and why lines carry no VAT."""
+        """The document's language, the buyer's reference, when the service was supplied (a date or a period;
+        invoices only), and why lines carry no VAT."""
 
         def day(key: str) -> str:
             value = start.get(key)
@@ -155,13 +175,18 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
             "PO number or routing id",
             named="Buyer reference",
         )
-        yield FormField("Service date", "serviceDate", day("serviceDate"), "YYYY-MM-DD, or a period below")
-        yield FormField(
-            "Service from", "servicePeriodStart", day("servicePeriodStart"), "YYYY-MM-DD", named="Service period start"
-        )
-        yield FormField(
-            "Service to", "servicePeriodEnd", day("servicePeriodEnd"), "YYYY-MM-DD", named="Service period end"
-        )
+        if self.SUPPLY:
+            yield FormField("Service date", "serviceDate", day("serviceDate"), "YYYY-MM-DD, or a period below")
+            yield FormField(
+                "Service from",
+                "servicePeriodStart",
+                day("servicePeriodStart"),
+                "YYYY-MM-DD",
+                named="Service period start",
+            )
+            yield FormField(
+                "Service to", "servicePeriodEnd", day("servicePeriodEnd"), "YYYY-MM-DD", named="Service period end"
+            )
         yield FormField(
             "Tax exemption",
             "taxExemptionReason",
@@ -171,7 +196,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         )
 
     def on_mount(self) -> None:
-        if self.invoice is None and self.copied_from is None:
+        if self.invoice is None and self.copied_from is None:  # the account's defaults (a schedule's too)
             self.run_core(self.books.settings.get, self.use_settings)
             if self.client is None:
                 self.query_one("#choice-clientId", Button).focus()
@@ -186,8 +211,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         currency_field = self.field("currency")
         if not currency_field.value:
             currency_field.value = account.default_currency
-        due = self.field("dueDate").input
-        due.placeholder = f"in {account.payment_terms_days} days"
+        self.field(self.TERMS_FIELD).input.placeholder = self.TERMS_HINT.format(days=account.payment_terms_days)
         self.update_totals()
 
     @property
@@ -274,7 +298,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         if not self.changed:
             self.dismiss(None)
             return
-        question = "Discard the changes to this invoice?" if self.invoice else "Discard this new invoice?"
+        question = f"Discard the changes to this {self.NOUN}?" if self.editing else f"Discard this new {self.NOUN}?"
         self.app.push_screen(ConfirmDialog(question), lambda yes: self.dismiss(None) if yes else None)
 
     # Client -------------------------------------------------------------------------------------------------
@@ -293,7 +317,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
             self.changed = True
             self.client = choice
             self.query_one(ChoiceField).show_choice(choice.name)
-            self.field("invoiceNumber").input.focus()
+            self.field(self.AFTER_CLIENT).input.focus()
 
     # Saving -------------------------------------------------------------------------------------------------
 
@@ -305,12 +329,9 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         body.update({key: None for key in CLEARABLE if key in values and not values[key].strip()})
         if self.client is not None:
             body["clientId"] = self.client.id
-        elif self.invoice is None:
+        elif self.editing is None:
             body["clientId"] = None
         body["lineItems"] = self.read_lines()
-        shown = {box.field for box in self.query(FieldBox)}
-        kept = (key for key in COPIED_AS_THEY_ARE if key not in shown and self.start.get(key) is not None)
-        body.update({key: self.start[key] for key in kept})
         return body
 
     def read_lines(self) -> list[dict[str, Any]]:
@@ -327,16 +348,17 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         except NumbersRefused as refused:
             self.show_line_errors(refused.errors)
             return
-        invoices = self.books.invoices
-        invoice = self.invoice
-        self.run_core(
-            (lambda: invoices.update(invoice.id, body)) if invoice else (lambda: invoices.create(body)),
-            self.saved,
-            failed=self.refused,
-            busy=self.query_one("#editor"),
-        )
+        except CleverInvoError as error:
+            self.refused(error)
+            return
+        self.run_core(self.saving(body), self.saved, failed=self.refused, busy=self.query_one("#editor"))
 
-    def saved(self, invoice: Invoice) -> None:
+    def saving(self, body: dict[str, Any]) -> Callable[[], Any]:
+        """The core's call that saves ``body``: the invoice edited changed, else a new one made."""
+        invoices, invoice = self.books.invoices, self.invoice
+        return (lambda: invoices.update(invoice.id, body)) if invoice else (lambda: invoices.create(body))
+
+    def saved(self, invoice: Any) -> None:
         self.notify(f"Saved {invoice.number}")
         self.dismiss(invoice)
 

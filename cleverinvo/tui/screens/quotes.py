@@ -8,26 +8,18 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Static
 
 from cleverinvo.core import CleverInvoError
-from cleverinvo.core.billing.lines import line_fields
 from cleverinvo.core.delivery.messages import Kind
 from cleverinvo.core.delivery.sending import Draft
-from cleverinvo.core.records import Account, Client, Invoice, Page, Quote, QuoteStatus, QuoteSummary
+from cleverinvo.core.records import Invoice, Page, Quote, QuoteStatus, QuoteSummary
 from cleverinvo.tui.format import day
 from cleverinvo.tui.screens.delivery import EmailDialog
 from cleverinvo.tui.screens.dialogs import ConfirmDialog
-from cleverinvo.tui.screens.invoice_editor import NO_CLIENT, InvoiceEditorScreen, NumbersRefused, line_values
+from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen, body_of
 from cleverinvo.tui.screens.listing import ListScreen
-from cleverinvo.tui.widgets.footer import KeysFooter
-from cleverinvo.tui.widgets.form import ChoiceField, FormField
-from cleverinvo.tui.widgets.lines import LineGrid
 from cleverinvo.tui.widgets.tables import Col
-from cleverinvo.tui.widgets.totals import TotalsPanel
 
 # Which actions each status allows, as the core decides them (the core refuses the others anyway); the footer shows
 # only these, so that at 80 columns the keys that matter for the chosen quote fit.
@@ -161,72 +153,39 @@ class QuotesScreen(ListScreen[QuoteSummary]):
 
 class QuoteEditorScreen(InvoiceEditorScreen):
     """Write a new quote, or change a DRAFT one: the invoice editor with the quote's number and how long it is
-    valid instead of a due date."""
+    valid instead of a due date, and no date of supply."""
+
+    NOUN = "quote"
+    NUMBER_KEY = AFTER_CLIENT = "quoteNumber"
+    END_KEY, END_LABEL = "validUntil", "Valid until"
+    TERMS_FIELD = "validUntil"
+    SUPPLY = False
 
     def __init__(self, quote: Quote | None = None) -> None:
         super().__init__()
         self.quote = quote
+        self.start = body_of(quote, self.NUMBER_KEY) if quote else {}
+        self.client = quote.client if quote else None
         self.default_currency = quote.currency.code if quote else ""
-        if quote is not None:  # what the editor keeps as it is (language, buyer reference, exemption reason)
-            self.start = {
-                "language": quote.language.value,
-                "buyerReference": quote.buyer_reference,
-                "taxExemptionReason": quote.tax_exemption_reason,
-            }
 
-    def compose(self) -> ComposeResult:
-        q = self.quote
-        yield Header()
-        yield Static(f"Edit quote {q.number}" if q else "New quote", classes="screen-title")
-        with VerticalScroll(id="editor"):
-            with Horizontal(classes="head-row"):
-                yield ChoiceField("Client", "clientId", q.client.name if q else NO_CLIENT)
-                yield FormField("Number", "quoteNumber", q.number if q else "", "automatic")
-            with Horizontal(classes="head-row"):
-                yield FormField("Currency", "currency", self.default_currency)
-                yield FormField("Issued", "issueDate", q.issue_date.isoformat() if q else "", "today")
-                yield FormField("Valid until", "validUntil", q.valid_until.isoformat() if q else "", "by the terms")
-            yield LineGrid(line_values([line_fields(li) for li in q.line_items], self.shell.words) if q else [])
-            yield TotalsPanel(id="totals")
-            yield FormField("Notes", "notes", (q.notes or "") if q else "")
-            yield FormField("Terms", "terms", (q.terms or "") if q else "")
-        yield KeysFooter()
+    @property
+    def editing(self) -> object | None:
+        return self.quote
 
-    def use_settings(self, account: Account) -> None:
-        self.default_currency = account.default_currency
-        if not self.field("currency").value:
-            self.field("currency").value = account.default_currency
-        self.field("validUntil").input.placeholder = f"in {account.payment_terms_days} days"
-        self.update_totals()
-
-    def use_client(self, choice: Client | str | None) -> None:
-        if isinstance(choice, Client):
-            self.changed = True
-            self.client = choice
-            self.query_one(ChoiceField).show_choice(choice.name)
-            self.field("quoteNumber").input.focus()
+    def title_text(self) -> str:
+        return f"Edit quote {self.quote.number}" if self.quote else "New quote"
 
     def body(self) -> dict[str, Any]:
         """The quote as the core reads it; an edited quote keeps its client unless another is chosen."""
         body = super().body()
-        if self.quote is not None and self.client is None:
-            body.pop("clientId", None)
+        if self.quote is not None and self.client is self.quote.client:
+            body.pop("clientId")
         return body
 
-    def action_save(self) -> None:
-        try:
-            body = self.body()
-        except NumbersRefused as refused:
-            self.show_line_errors(refused.errors)
-            return
+    def saving(self, body: dict[str, Any]) -> Callable[[], Quote]:
         quotes, quote = self.books.quotes, self.quote
-        self.run_core(
-            (lambda: quotes.update(quote.id, body)) if quote else (lambda: quotes.create(body)),
-            self.saved_quote,
-            failed=self.refused,
-            busy=self.query_one("#editor"),
-        )
+        return (lambda: quotes.update(quote.id, body)) if quote else (lambda: quotes.create(body))
 
-    def saved_quote(self, quote: Quote) -> None:
+    def saved(self, quote: Quote) -> None:
         self.notify(f"Saved {quote.number}, valid until {day(quote.valid_until)}")
         self.dismiss(None)

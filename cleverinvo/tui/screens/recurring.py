@@ -4,6 +4,7 @@ dates the schedule would make before it is saved."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -14,11 +15,11 @@ from textual.widgets import Header, Input, Select, Static
 
 from cleverinvo.core import CleverInvoError
 from cleverinvo.core.i18n.numbers import parse_number
-from cleverinvo.core.records import Account, Client, Page
+from cleverinvo.core.records import Page
 from cleverinvo.core.schedule.recurring import RecurringInvoice
 from cleverinvo.tui.format import day
 from cleverinvo.tui.screens.dialogs import ConfirmDialog
-from cleverinvo.tui.screens.invoice_editor import NO_CLIENT, InvoiceEditorScreen, NumbersRefused, line_values
+from cleverinvo.tui.screens.invoice_editor import NO_CLIENT, InvoiceEditorScreen, line_values
 from cleverinvo.tui.screens.listing import ListScreen
 from cleverinvo.tui.widgets.footer import KeysFooter
 from cleverinvo.tui.widgets.form import ChoiceField, FormField, SelectField, form_values
@@ -117,10 +118,18 @@ class RecurringEditorScreen(InvoiceEditorScreen):
     """Write a new schedule, or change one: the invoice editor's client, currency, lines and live totals, with
     when it repeats instead of the invoice's number and dates, and the next five dates shown as they are typed."""
 
+    NOUN = "recurring invoice"
+    AFTER_CLIENT = "currency"
+    TERMS_FIELD, TERMS_HINT = "dueDays", "{days}"
+
     def __init__(self, schedule: RecurringInvoice | None = None) -> None:
         super().__init__()
         self.schedule = schedule
         self.default_currency = schedule.currency.code if schedule else ""
+
+    @property
+    def editing(self) -> object | None:
+        return self.schedule
 
     def compose(self) -> ComposeResult:
         s = self.schedule
@@ -149,20 +158,6 @@ class RecurringEditorScreen(InvoiceEditorScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.update_dates()
-
-    def use_settings(self, account: Account) -> None:
-        self.default_currency = account.default_currency
-        if not self.field("currency").value:
-            self.field("currency").value = account.default_currency
-        self.field("dueDays").input.placeholder = f"{account.payment_terms_days}"
-        self.update_totals()
-
-    def use_client(self, choice: Client | str | None) -> None:
-        if isinstance(choice, Client):
-            self.changed = True
-            self.client = choice
-            self.query_one(ChoiceField).show_choice(choice.name)
-            self.field("currency").input.focus()
 
     # The next dates ----------------------------------------------------------------------------------------
 
@@ -219,24 +214,11 @@ class RecurringEditorScreen(InvoiceEditorScreen):
         body["lineItems"] = self.read_lines()
         return body
 
-    def action_save(self) -> None:
-        try:
-            body = self.body()
-        except NumbersRefused as refused:
-            self.show_line_errors(refused.errors)
-            return
-        except CleverInvoError as error:
-            self.refused(error)
-            return
+    def saving(self, body: dict[str, Any]) -> Callable[[], RecurringInvoice]:
         recurring, schedule = self.books.recurring, self.schedule
-        self.run_core(
-            (lambda: recurring.update(schedule.id, body)) if schedule else (lambda: recurring.create(body)),
-            self.saved_schedule,
-            failed=self.refused,
-            busy=self.query_one("#editor"),
-        )
+        return (lambda: recurring.update(schedule.id, body)) if schedule else (lambda: recurring.create(body))
 
-    def saved_schedule(self, schedule: RecurringInvoice) -> None:
+    def saved(self, schedule: RecurringInvoice) -> None:
         when = schedule.next_date.isoformat() if schedule.next_date else "never"
         amount = self.shell.words.money(schedule.total, schedule.currency)
         self.notify(f"Saved: {amount} every {every(schedule)}, next on {when}")
