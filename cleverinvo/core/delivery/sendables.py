@@ -37,12 +37,13 @@ class Book(Protocol[D]):
 
     def mark_viewed(self, document_id: str) -> object: ...
 
+    def locked(self, document_id: object) -> object: ...
+
 
 class Sendable(ABC, Generic[D]):
     """One kind of document as delivery handles it, in one account, changed by ``actor``."""
 
     kind: ClassVar[Kind]  # the wording of the e-mail that carries it
-    table: ClassVar[type[models.BaseModel]]  # where the documents are kept
     trail: ClassVar[events.Trail]  # where their events are kept
     number_label: ClassVar[str]  # its number, as its e-mail names it
     date_label: ClassVar[str]  # the date its e-mail names beside the total
@@ -71,9 +72,8 @@ class Sendable(ABC, Generic[D]):
         self.book.mark_viewed(document_id)
 
     def lock(self, document_id: str) -> None:
-        """Inside a transaction: take the document's row lock (a no-op UPDATE), so two sends of it queue."""
-        table = self.table
-        table.update({table.version: table.version}).where(table.id == document_id).execute()
+        """Inside a transaction: take the document's row lock, so two sends of it queue."""
+        self.book.locked(document_id)
 
     def record_emailed(self, document_id: str, detail: dict[str, Any]) -> None:
         """Inside the sending transaction: that it was e-mailed, in its history (``detail``: to whom)."""
@@ -117,7 +117,6 @@ class SendableInvoice(Sendable[Invoice]):
     """An invoice: sending issues it (its seller and client copied in), its page shows what is due."""
 
     kind = Kind.INVOICE
-    table = models.Invoice
     trail = events.INVOICES
     number_label = N_("Invoice number")
     date_label = N_("Due date")
@@ -157,7 +156,6 @@ class SendableQuote(Sendable[Quote]):
     """A quote: sending makes it SENT with its view link, where the client accepts or declines it."""
 
     kind = Kind.QUOTE
-    table = models.Quote
     trail = events.QUOTES
     number_label = N_("Quote number")
     date_label = N_("Valid until")
