@@ -32,15 +32,45 @@ def run_cli(db: str, *args: str, check: bool = True) -> subprocess.CompletedProc
 
 SELLER_NAME = "Zoë Ørsted Design"
 
+# Tests make an account with a key, and name its seller (an invoice is not sent without), for nearly every test:
+# one process per server does it through the library for all of them, as ``cleverinvo keys create`` does (the
+# CLI's own tests run the command itself). It holds its own database, as the library holds one per process.
+_KEY_MAKER = """
+import sys
+import cleverinvo.core
+ci = cleverinvo.core.open(sys.argv[1])
+for account in map(str.strip, sys.stdin):
+    made = cleverinvo.core.Books(ci.accounts.get_or_create(account), actor="cli").keys.create("tests")
+    ci.books(account).settings.update({"sellerName": sys.argv[2]})
+    print(made.key, flush=True)
+"""
 
-def name_the_seller(db: str, account: str) -> None:
-    """Give ``account`` the seller name an invoice needs before it can be sent (in a process of its own, as the
-    library holds one database per process)."""
-    script = (
-        "import sys, cleverinvo.core; ci = cleverinvo.core.open(sys.argv[1]); "
-        "ci.books(sys.argv[2]).settings.update({'sellerName': sys.argv[3]}); ci.close()"
-    )
-    subprocess.run([sys.executable, "-c", script, db, account, SELLER_NAME], check=True, timeout=60)
+
+class KeyMaker:
+    """A process that makes a key (and names the seller) of each account it is sent, on ``db``."""
+
+    def __init__(self, db: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _KEY_MAKER, db, SELLER_NAME],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "CLEVERINVO_DB": db},
+        )
+
+    def key(self, account: str) -> str:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(account + "\n")
+        self.process.stdin.flush()
+        key = self.process.stdout.readline().strip()
+        if not key:
+            raise AssertionError(f"no key was made for {account!r} (exit status {self.process.poll()})")
+        return key
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
 @dataclass
@@ -50,13 +80,13 @@ class Server:
     process: subprocess.Popen[bytes]
     url: str
     keys: dict[str, str] = field(default_factory=dict)
+    maker: KeyMaker | None = None
 
     def key(self, account: str = "default") -> str:
-        """A key of ``account`` made with ``cleverinvo keys create`` (the account is made if new)."""
+        """A key of ``account`` (the account is made if new, its seller named)."""
         if account not in self.keys:
-            out = run_cli(self.db, "keys", "create", "--account", account, "--label", "tests").stdout
-            self.keys[account] = out.strip().splitlines()[-1]
-            name_the_seller(self.db, account)
+            self.maker = self.maker or KeyMaker(self.db)
+            self.keys[account] = self.maker.key(account)
         return self.keys[account]
 
     def client(self, account: str = "default", key: str | None = None) -> httpx.Client:
@@ -64,6 +94,9 @@ class Server:
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.maker is not None:
+            self.maker.close()
+            self.maker = None
         self.process.send_signal(sig)
         return self.process.wait(timeout=30)
 
