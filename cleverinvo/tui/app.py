@@ -14,6 +14,7 @@ from cleverinvo.core.accounts import DEFAULT_ACCOUNT
 from cleverinvo.core.i18n.locales import DocumentLocale, document_locale
 from cleverinvo.core.records import Account, Client, Invoice
 from cleverinvo.tui.commands import CleverInvoCommands
+from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.clients import ClientFormScreen, ClientsScreen
 from cleverinvo.tui.screens.dashboard import DashboardScreen
 from cleverinvo.tui.screens.help import HelpScreen
@@ -77,7 +78,11 @@ class CleverInvoApp(App[None]):
     # Navigation ---------------------------------------------------------------------------------------------
 
     async def action_go(self, section: str) -> None:
-        """Show a section of the app; Escape from it returns to the dashboard."""
+        """Show a section of the app; Escape from it returns to the dashboard. Not while a form holds changes not
+        saved (a letter typed on one of its buttons, or in a dialog over it, must not throw them away)."""
+        if any(isinstance(screen, CoreScreen) and screen.holds_unsaved_work() for screen in self.screen_stack):
+            self.notify("Save the changes (Ctrl+S) or leave them (Escape) first", severity="warning")
+            return
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         sections: dict[str, type[Screen[None]]] = {

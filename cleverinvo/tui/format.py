@@ -8,9 +8,11 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from rich.text import Text
 
+from cleverinvo.core.billing.taxes import TaxCategory
 from cleverinvo.core.i18n.locales import DocumentLocale
+from cleverinvo.core.i18n.regions import language_choices
 from cleverinvo.core.money import currency
-from cleverinvo.core.records import Status
+from cleverinvo.core.records import Invoice, Status
 
 STATUS_STYLES: dict[Status, str] = {
     Status.DRAFT: "grey50",
@@ -62,3 +64,21 @@ def day(value: dt.date | None) -> str:
 
 def moment(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def category_mark(category: TaxCategory) -> str:
+    """A line's tax category, to follow its rate, when it is not the standard one: `` AE``, `` Z``."""
+    return "" if category is TaxCategory.STANDARD else f" {category.value}"
+
+
+def details(invoice: Invoice) -> list[str]:
+    """What an invoice states beside its dates: its language, the buyer's reference, when the service was given."""
+    named = {code: name for name, code in language_choices()}
+    shown = [f"Language {named[invoice.language.value]}"]
+    if invoice.buyer_reference:
+        shown.append(f"Buyer ref. {invoice.buyer_reference}")
+    if invoice.service_date:
+        shown.append(f"Service {day(invoice.service_date)}")
+    elif invoice.service_period_start:
+        shown.append(f"Service {day(invoice.service_period_start)} to {day(invoice.service_period_end)}")
+    return shown

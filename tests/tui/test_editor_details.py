@@ -14,8 +14,9 @@ from cleverinvo.core.i18n.regions import language_choices
 from cleverinvo.core.records import Language
 from cleverinvo.tui.screens.dialogs import TaxCategoryDialog
 from cleverinvo.tui.screens.invoice_editor import InvoiceEditorScreen
+from cleverinvo.tui.screens.quotes import QuoteEditorScreen
 from cleverinvo.tui.widgets.form import SelectField
-from tests.tui.helpers import settle, text_of, type_text
+from tests.tui.helpers import notifications, settle, table_rows, text_of, type_text
 
 pytestmark = pytest.mark.anyio
 D = Decimal
@@ -361,3 +362,81 @@ async def test_the_lines_and_every_detail_fit_the_terminal(app, books, client, s
             control.focus()
             await settle(pilot)
             assert control.region.width >= 10 and control.region.right <= width, field
+
+
+async def test_a_letter_typed_on_a_button_or_in_a_dialog_keeps_the_invoice_being_written(app, books, client):
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot, client=client)
+        await type_line(pilot, editor, 0, "Consulting", "10", "150", "0")
+        await choose_category(pilot, "AE")  # the focus is on the line's category button
+        assert editor.grid.rows[0].query_one(Button).has_focus
+        await pilot.press("d", "c", "i", "s", "R", "Q")  # the app's jumps to its sections
+        await settle(pilot)
+        assert app.screen is editor
+        assert "Save the changes (Ctrl+S) or leave them (Escape) first" in notifications(app)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, TaxCategoryDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is editor and editor.grid.rows[0].input("description").value == "Consulting"
+
+
+async def test_the_detail_shows_the_details_and_the_editor_the_client(app, books, client):
+    made = books.invoices.create(
+        {
+            "clientId": client.id,
+            "buyerReference": "PO-4711",
+            "servicePeriodStart": "2026-11-01",
+            "servicePeriodEnd": "2026-11-30",
+            "taxExemptionReason": REASON,
+            "lineItems": [
+                {"description": "Work", "quantity": 1, "unitPrice": D(100), "taxCategory": "AE"},
+                {"description": "Licence", "quantity": 1, "unitPrice": D(50), "taxRate": D(19)},
+            ],
+        }
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_invoice(made.id)
+        await settle(pilot)
+        facts = text_of(app.screen.query_one("#detail-facts"))
+        assert "Language Polish · Buyer ref. PO-4711 · Service 2026-11-01 to 2026-11-30" in facts
+        assert f"Tax exemption {REASON}" in text_of(app.screen.query_one("#detail-notes"))
+        assert [row[-2] for row in table_rows(app.screen.query_one("#detail-lines"))] == ["0% AE", "19%"]
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, InvoiceEditorScreen)
+        assert str(editor.query_one("#choice-clientId", Button).label) == "Łódź Studio"
+        await save(pilot)  # the client is kept
+    assert books.invoices.get(made.id).client_id == client.id
+
+
+async def test_the_quote_editor_has_the_details_a_quote_takes(app, books, client):
+    async with app.run_test(size=(80, 24)) as pilot:
+        pilot.app.push_screen(QuoteEditorScreen())
+        await settle(pilot)
+        editor = app.screen
+        assert not editor.query("#field-serviceDate, #field-servicePeriodStart, #field-servicePeriodEnd")
+        editor.use_client(client)
+        await type_line(pilot, editor, 0, "Consulting", "10", "150", "0")
+        await choose_category(pilot, "AE")
+        await save(pilot)
+        assert error_under(editor, "taxExemptionReason") == (
+            "Tax exemption reason is required: line 1 has tax category AE (reverse charge)"
+        )
+        assert books.quotes.list().total == 0
+        await type_into(pilot, editor, "taxExemptionReason", REASON)
+        await type_into(pilot, editor, "buyerReference", "RFQ-77")
+        language(editor).value = "it"
+        await save(pilot)
+        quote = books.quotes.get(books.quotes.list().items[0].id)
+        assert (quote.language, quote.buyer_reference, quote.tax_exemption_reason) == (Language.IT, "RFQ-77", REASON)
+        assert quote.line_items[0].tax_category is TaxCategory.REVERSE_CHARGE
+        pilot.app.push_screen(QuoteEditorScreen(quote))
+        await settle(pilot)
+        editor = app.screen
+        assert (language(editor).value, editor.field("buyerReference").value) == ("it", "RFQ-77")
+        assert editor.grid.rows[0].category == "AE"

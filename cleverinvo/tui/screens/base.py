@@ -32,6 +32,11 @@ class CoreScreen(Screen[ScreenResult]):
     def books(self) -> Books:
         return self.shell.books
 
+    def holds_unsaved_work(self) -> bool:
+        """Whether leaving now would throw away what was typed: the app's jumps to a section (``d``, ``c``, …, a
+        letter typed while a button or a choice list has the focus) then wait until it is saved or left."""
+        return False
+
     def run_core(
         self,
         job: Callable[[], R],

@@ -166,6 +166,9 @@ class GuardedForm(CoreScreen[ScreenResult]):
     def unsaved(self) -> bool:
         return form_values(self.query(FormField)) != self.saved_values
 
+    def holds_unsaved_work(self) -> bool:
+        return self.unsaved()
+
     def action_leave(self) -> None:
         if not self.unsaved():
             self.dismiss(None)

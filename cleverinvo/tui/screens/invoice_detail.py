@@ -16,7 +16,7 @@ from textual.widgets import Header, Static
 from cleverinvo.core import CleverInvoError, ProfileIncomplete
 from cleverinvo.core.delivery.links import view_url
 from cleverinvo.core.records import CreditNote, Event, Invoice, Payment, Status
-from cleverinvo.tui.format import day, moment, rate, status_text
+from cleverinvo.tui.format import category_mark, day, details, moment, rate, status_text
 from cleverinvo.tui.screens.base import CoreScreen
 from cleverinvo.tui.screens.delivery import EmailDialog
 from cleverinvo.tui.screens.dialogs import ConfirmDialog, CreditNoteDialog, ExportDialog, PaymentDialog
@@ -143,6 +143,7 @@ class InvoiceDetailScreen(CoreScreen[None]):
             + (f" · sent {moment(invoice.sent_at)}" if invoice.sent_at else "")
             + (f" · paid {moment(invoice.paid_at)}" if invoice.paid_at else ""),
         ]
+        facts.append(" · ".join(details(invoice)))
         if invoice.view_token:
             seen = f"viewed {moment(invoice.viewed_at)}" if invoice.viewed_at else "not viewed"
             facts.append(f"Link {view_url(invoice.view_token)} · {seen}")
@@ -157,7 +158,7 @@ class InvoiceDetailScreen(CoreScreen[None]):
                         Text(words.quantity(li.quantity), justify="right"),
                         Text(words.price(li.unit_price, cur), justify="right"),
                         Text(rate(li.discount_rate, words) if li.discount_rate else "", justify="right"),
-                        Text(rate(li.tax_rate, words), justify="right"),
+                        Text(rate(li.tax_rate, words) + category_mark(li.tax_category), justify="right"),
                         Text(words.money(li.amount, cur), justify="right"),
                     ),
                 )
@@ -169,7 +170,7 @@ class InvoiceDetailScreen(CoreScreen[None]):
         if invoice.amount_credited:
             extra.insert(1, ("Credited", invoice.amount_credited))
         self.query_one(TotalsPanel).show(invoice, cur, words, extra)
-        texts = (("Notes", invoice.notes), ("Terms", invoice.terms))
+        texts = (("Tax exemption", invoice.tax_exemption_reason), ("Notes", invoice.notes), ("Terms", invoice.terms))
         notes = [f"[b]{label}[/b] {text}" for label, text in texts if text]
         self.query_one("#detail-notes", Static).update("\n".join(notes))
         self.refresh_bindings()

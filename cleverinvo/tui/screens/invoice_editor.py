@@ -143,7 +143,7 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
         yield Static(self.title_text(), classes="screen-title")
         with VerticalScroll(id="editor"):
             with Horizontal(classes="head-row"):
-                yield ChoiceField("Client", "clientId", self.client.name if self.client else NO_CLIENT)
+                yield ChoiceField("Client", "clientId", self.client_name())
                 yield FormField("Number", self.NUMBER_KEY, start.get(self.NUMBER_KEY) or "", "automatic")
             with Horizontal(classes="head-row"):
                 yield FormField("Currency", "currency", self.default_currency)
@@ -156,6 +156,12 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
             yield FormField("Notes", "notes", start.get("notes") or "")
             yield FormField("Terms", "terms", start.get("terms") or "")
         yield KeysFooter()
+
+    def client_name(self) -> str:
+        """The client shown: the one chosen, else the edited invoice's (kept unless another is chosen)."""
+        if self.client is not None:
+            return self.client.name
+        return self.invoice.client.name if self.invoice is not None else NO_CLIENT
 
     def compose_details(self, start: dict[str, Any]) -> ComposeResult:
         """The document's language, the buyer's reference, when the service was supplied (a date or a period;
@@ -292,6 +298,9 @@ class InvoiceEditorScreen(CoreScreen[Invoice | None]):
             row.control("taxCategory" if row.category else "taxRate").focus()
 
         self.app.push_screen(TaxCategoryDialog(self.grid.rows.index(row) + 1, row.category), chosen)
+
+    def holds_unsaved_work(self) -> bool:
+        return self.changed
 
     def action_cancel(self) -> None:
         """Back without saving; asks first when something was changed."""

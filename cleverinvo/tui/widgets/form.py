@@ -211,6 +211,7 @@ def show_field_error(root: Widget, error: ValidationError) -> bool:
         if box.field == error.name and error.line is None:
             box.show_error(for_people(error, {box.field: box.named}))
             box.focus_control()
+            box.call_after_refresh(box.scroll_visible, animate=False)  # the message under the field too
             return True
     return False
 
