@@ -348,13 +348,16 @@ def _ensure_schema(database: pw.Database) -> int:
             )
         if found < 1:
             raise SchemaError("This database's schema version is missing or invalid; it cannot be used")
+        if found == LATEST_VERSION:
+            return found
         migrator = SchemaMigrator.from_database(database)
         for version in range(found + 1, LATEST_VERSION + 1):
             MIGRATIONS[version](migrator)
+        # Only a migration can break references (foreign keys are off meanwhile); the check reads every row, so it
+        # runs when one did, never on an ordinary start.
         if isinstance(database, pw.SqliteDatabase) and database.execute_sql("PRAGMA foreign_key_check").fetchone():
             raise SchemaError("Migrating this database would break references between its rows; nothing was changed")
-        if found != LATEST_VERSION:
-            SchemaVersion.update(version=LATEST_VERSION).execute()
+        SchemaVersion.update(version=LATEST_VERSION).execute()
         return found
 
 
