@@ -1,6 +1,7 @@
 """What is owed, overdue and paid: sums done in SQL on integer minor units, grouped by currency. Credit notes
 count as settled: what they credit is not owed."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 import peewee as pw
@@ -10,34 +11,56 @@ from cleverinvo.core.billing.invoices import Invoices, settled_sql, status_sql
 from cleverinvo.core.money import currency, from_minor
 from cleverinvo.core.records import Dashboard, Status
 from cleverinvo.core.storage import models
+from cleverinvo.core.storage.search import within
 
 
-def _by_currency(query: pw.ModelSelect) -> dict[str, Decimal]:
-    return {code: from_minor(int(minor), currency(code)) for code, minor in query.tuples() if minor}
+def _by_currency(sums: Iterable[tuple[str, int | None]]) -> dict[str, Decimal]:
+    return {code: from_minor(int(minor), currency(code)) for code, minor in sums if minor}
+
+
+# What is still owed of an invoice in these statuses (the rest are drafts, or settled in full).
+_OPEN = (Status.SENT, Status.VIEWED, Status.PARTIALLY_PAID, Status.OVERDUE)
 
 
 def dashboard(account_id: str, client_id: str | None = None, recent: int = 10) -> Dashboard:
-    """The account's (or one client's) position today."""
+    """The account's (or one client's) position today.
+
+    Counts, what is owed and what is overdue come from one pass over the invoices, grouped by currency and status
+    (an invoice is open exactly when its status is one of ``_OPEN``, overdue when it is OVERDUE); what was paid
+    this month is read from the month's payments.
+    """
     today = clock.today()
     invoice = models.Invoice
-    mine = invoice.account == account_id
-    if client_id is not None:
-        mine &= invoice.client == client_id
-    open_ = mine & (invoice.stage != Status.DRAFT.value) & (settled_sql() < invoice.total_minor)
-    owed = invoice.select(invoice.currency, pw.fn.SUM(invoice.total_minor - settled_sql()))
+    mine = [invoice.client == client_id] if client_id is not None else []
+    status = status_sql(today)
+    by_status = (
+        invoice.select(
+            invoice.currency, status, pw.fn.COUNT(pw.SQL("*")), pw.fn.SUM(invoice.total_minor - settled_sql())
+        )
+        .where(invoice.account == account_id, *mine)
+        .group_by(invoice.currency, status)
+    )
+    counts: dict[Status, int] = {}
+    owed: dict[str, int] = {}
+    overdue: dict[str, int] = {}
+    for code, name, number, unsettled in by_status.tuples():
+        status_now = Status(name)
+        counts[status_now] = counts.get(status_now, 0) + number
+        if status_now in _OPEN:
+            owed[code] = owed.get(code, 0) + int(unsettled)
+        if status_now is Status.OVERDUE:
+            overdue[code] = overdue.get(code, 0) + int(unsettled)
+    # The payments drive, each finding its invoice by id: the account's index would walk every invoice it has.
     paid = (
         models.Payment.select(invoice.currency, pw.fn.SUM(models.Payment.amount_minor))
         .join(invoice)
-        .where(mine & (models.Payment.paid_on >= clock.month_start(today)))
+        .where(within(invoice, account_id), models.Payment.paid_on >= clock.month_start(today), *mine)
         .group_by(invoice.currency)
     )
-    status = status_sql(today)
-    counts = invoice.select(status, pw.fn.COUNT(invoice.id)).where(mine).group_by(status)
-    latest = Invoices(account_id).list(limit=recent, client_id=client_id).items
     return Dashboard(
-        owed=_by_currency(owed.where(open_).group_by(invoice.currency)),
-        overdue=_by_currency(owed.where(open_ & (invoice.due_date < today)).group_by(invoice.currency)),
-        paid_this_month=_by_currency(paid),
-        counts={Status(name): number for name, number in counts.tuples()},
-        recent=latest,
+        owed=_by_currency(owed.items()),
+        overdue=_by_currency(overdue.items()),
+        paid_this_month=_by_currency(paid.tuples()),
+        counts=counts,
+        recent=Invoices(account_id).list(limit=recent, client_id=client_id).items,
     )
