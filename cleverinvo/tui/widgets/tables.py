@@ -14,6 +14,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from cleverinvo.core.i18n.locales import DocumentLocale
@@ -85,6 +86,7 @@ class FittedTable(DataTable[Any]):
         self.specs = tuple(columns)
         self.shown: list[tuple[str, tuple[Any, ...]]] = []
         self.widths: list[int | None] = []
+        self.laid_out: Size | None = None  # the size it was last given, which it keeps while it is hidden
 
     def show_rows(self, rows: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Show these ``(key, cells)`` rows, keeping the cursor on the row it was on when that row is still shown."""
@@ -100,8 +102,12 @@ class FittedTable(DataTable[Any]):
             max([plain_width(spec.label), *(plain_width(cells[i]) for _key, cells in self.shown)])
             for i, spec in enumerate(self.specs)
         ]
-        room = self.size.width or self.app.size.width
-        if len(self.shown) > max(self.size.height - 1, 0):
+        if self.size.width:
+            self.laid_out = self.size
+        # A table under its loading indicator has no size until the indicator goes: it gets its last one back then.
+        size = self.laid_out or self.size
+        room = size.width or self.app.size.width
+        if len(self.shown) > max(size.height - 1, 0):
             room -= self.styles.scrollbar_size_vertical
         return fit_widths(self.specs, natural, room, 2 * self.cell_padding)
 
