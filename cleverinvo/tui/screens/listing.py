@@ -107,7 +107,10 @@ class ListScreen(CoreScreen[None], Generic[T]):
 
     @property
     def selected(self) -> T | None:
-        return self.items.get(cursor_key(self.table) or "")
+        """The record under the cursor; ``None`` when there is none, or while the table is not in the screen (the
+        footer asks which keys apply, and so what is selected, at moments the screen is being built or taken down)."""
+        table = next(iter(self.query("#list-table").results(FittedTable)), None)
+        return None if table is None else self.items.get(cursor_key(table) or "")
 
     # Events and actions ---------------------------------------------------------------------------------------
 
