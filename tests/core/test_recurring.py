@@ -128,6 +128,10 @@ def test_create_reads_back_with_its_next_date(books, client):
         ({"lineItems": [{"description": "x", "quantity": 0, "unitPrice": 1}]}, "lineItems[0].quantity"),
         ({"colour": "red"}, "Unknown field: colour"),
         ({"currency": "XXX"}, "currency"),
+        (  # its invoices would be refused for want of an exemption reason, which a schedule cannot carry
+            {"lineItems": [{"description": "x", "quantity": 1, "unitPrice": 1, "taxRate": 0, "taxCategory": "AE"}]},
+            "Invalid field: lineItems[0].taxCategory AE (reverse charge) needs a tax exemption reason",
+        ),
     ],
 )
 def test_bad_schedules_are_refused_and_nothing_is_stored(books, client, fields, message):

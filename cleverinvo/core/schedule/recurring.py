@@ -198,8 +198,22 @@ def _check_rule(start: dt.date, end: dt.date | None, count: int | None) -> None:
 
 
 def _lines_json(raw: list[Any], cur: Currency) -> str:
-    """The lines as given, once checked as an invoice checks them."""
-    totals_within_bounds(parse_lines(raw), cur)
+    """The lines as given, once checked as an invoice checks them. A schedule carries no tax exemption reason,
+    so a line whose category needs one is refused now rather than making every occurrence fail later."""
+    lines = parse_lines(raw)
+    totals_within_bounds(lines, cur)
+    for index, line in enumerate(lines):
+        category = line.values.category
+        if category.needs_exemption_reason:
+            raise ValidationError(
+                f"Invalid field: lineItems[{index}].taxCategory {category.value} ({category.label}) needs a tax "
+                "exemption reason, which a recurring invoice cannot carry: invoice these lines one by one",
+                f"lineItems[{index}].taxCategory",
+                name="taxCategory",
+                line=index,
+                problem=f"{category.value} ({category.label}) needs a tax exemption reason, which a recurring "
+                "invoice cannot carry: invoice these lines one by one",
+            )
     return simplejson.dumps(raw, use_decimal=True)
 
 
