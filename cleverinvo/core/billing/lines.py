@@ -69,19 +69,24 @@ def _category(f: Fields, rate: Decimal) -> TaxCategory:
     return category
 
 
+def needing_exemption(lines: Sequence[ParsedLine]) -> tuple[int, TaxCategory] | None:
+    """The first line (its index and category) that is exempt, reverse-charged, intra-EU, exported or out of
+    scope, which the document must say why; ``None`` when there is none."""
+    categories = ((index, line.values.category) for index, line in enumerate(lines))
+    return next(((index, category) for index, category in categories if category.needs_exemption_reason), None)
+
+
 def check_exemption(lines: Sequence[ParsedLine], reason: str | None) -> None:
     """Lines exempt, reverse-charged, intra-EU, exported or out of scope need the invoice to say why."""
-    if reason:
-        return
-    for index, line in enumerate(lines):
-        category = line.values.category
-        if category.needs_exemption_reason:
-            raise ValidationError(
-                f"Missing required field: taxExemptionReason (lineItems[{index}] has tax category "
-                f"{category.value}, {category.label})",
-                "taxExemptionReason",
-                problem=f"is required: line {index + 1} has tax category {category.value} ({category.label})",
-            )
+    found = None if reason else needing_exemption(lines)
+    if found is not None:
+        index, category = found
+        raise ValidationError(
+            f"Missing required field: taxExemptionReason (lineItems[{index}] has tax category "
+            f"{category.value}, {category.label})",
+            "taxExemptionReason",
+            problem=f"is required: line {index + 1} has tax category {category.value} ({category.label})",
+        )
 
 
 def totals_within_bounds(lines: Sequence[ParsedLine], cur: Currency) -> Totals:

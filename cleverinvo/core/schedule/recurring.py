@@ -22,7 +22,7 @@ import simplejson
 
 from cleverinvo.core import accounts, clock
 from cleverinvo.core.billing.invoices import Invoices
-from cleverinvo.core.billing.lines import parse_lines, totals_within_bounds
+from cleverinvo.core.billing.lines import needing_exemption, parse_lines, totals_within_bounds
 from cleverinvo.core.clients import Clients
 from cleverinvo.core.errors import CleverInvoError, NotFound, ValidationError
 from cleverinvo.core.fields import Fields
@@ -202,18 +202,20 @@ def _lines_json(raw: list[Any], cur: Currency) -> str:
     so a line whose category needs one is refused now rather than making every occurrence fail later."""
     lines = parse_lines(raw)
     totals_within_bounds(lines, cur)
-    for index, line in enumerate(lines):
-        category = line.values.category
-        if category.needs_exemption_reason:
-            raise ValidationError(
-                f"Invalid field: lineItems[{index}].taxCategory {category.value} ({category.label}) needs a tax "
-                "exemption reason, which a recurring invoice cannot carry: invoice these lines one by one",
-                f"lineItems[{index}].taxCategory",
-                name="taxCategory",
-                line=index,
-                problem=f"{category.value} ({category.label}) needs a tax exemption reason, which a recurring "
-                "invoice cannot carry: invoice these lines one by one",
-            )
+    found = needing_exemption(lines)
+    if found is not None:
+        index, category = found
+        problem = (
+            f"{category.value} ({category.label}) needs a tax exemption reason, which a recurring invoice cannot "
+            "carry: invoice these lines one by one"
+        )
+        raise ValidationError(
+            f"Invalid field: lineItems[{index}].taxCategory {problem}",
+            f"lineItems[{index}].taxCategory",
+            name="taxCategory",
+            line=index,
+            problem=problem,
+        )
     return simplejson.dumps(raw, use_decimal=True)
 
 
