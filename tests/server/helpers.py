@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +93,18 @@ class Server:
     def client(self, account: str = "default", key: str | None = None) -> httpx.Client:
         token = key or self.key(account)
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    def log_line(self, wanted: Callable[[str], bool], timeout: float = 10.0) -> str:
+        """The first line of the log that is ``wanted``, waiting for it: the access log's line for a request is
+        written after its response was sent, so a test that reads the log at once can come before it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = next((line for line in self.log.read_text().splitlines() if wanted(line)), None)
+            if found is not None:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no such line in the server's log after {timeout} s")
+            time.sleep(0.05)
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.maker is not None:

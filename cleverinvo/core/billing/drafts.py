@@ -249,8 +249,10 @@ class Drafts:
         total = table.select(table.id).where(scope, *where).count()
         newest_first = table.select(table.id).where(scope, *where).order_by(table.created_at.desc(), table.id.desc())
         ids = [found for (found,) in paging.rows(newest_first.tuples(), total)]
-        rows = {row.id: row for row in self._query(table.id.in_(ids))} if ids else {}
-        items = tuple(item(rows[found]) for found in ids if found in rows)  # one deleted meanwhile is left out
+        # The filters hold again on the rows read: one deleted, or whose status changed, since the ids were picked
+        # is left out rather than shown under a filter it no longer meets (PostgreSQL reads each statement afresh).
+        rows = {row.id: row for row in self._query(table.id.in_(ids), *where)} if ids else {}
+        items = tuple(item(rows[found]) for found in ids if found in rows)
         return Page(items=items, total=total, page=paging.page, limit=paging.limit)
 
     def _stored_rows(self, document_id: str) -> list[Any]:
