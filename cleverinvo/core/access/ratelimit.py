@@ -3,13 +3,16 @@ after it was spent. Unlike a bucket refilled continuously, this never lets more 
 any 60-second window, which is what "120 requests per minute" promises.
 
 ``RateLimiter`` keeps the buckets in memory: the fast path for one server process. ``SharedRateLimiter`` keeps
-them in a small SQLite file that every worker process of one server opens: the processes run on one host, the
-state needs no durability (no fsync), and it never contends with the business database, whichever that is.
+them in a small SQLite file that every worker process of one server opens, under a file lock: the processes run on
+one host, the state needs no durability (no fsync), and it never contends with the business database, whichever
+that is.
 ``DatabaseRateLimiter`` keeps them in the PostgreSQL database itself, for servers on several hosts: one atomic
 statement per request, on the database's clock.
 """
 
+import fcntl
 import math
+import os
 import sqlite3
 import threading
 import time
@@ -99,13 +102,20 @@ class RateLimiter:
 
 
 class SharedRateLimiter:
-    """Buckets in a SQLite file shared by the worker processes of one server (one connection per thread).
+    """Buckets in a small SQLite file shared by the worker processes of one server (one connection per thread).
+
+    Each decision is taken under an exclusive lock on a file beside it (``fcntl.flock``), held for the few tens of
+    microseconds the statements take: SQLite's own busy handler would make a waiting worker sleep for milliseconds
+    at a time (p99 ≈ 0.9 s at 600 requests/s on two workers), where a waiter on the file lock is woken as soon as
+    it is free. Every statement is an index lookup, whatever the limit: the tokens out are counted in ``bucket`` as
+    they are spent and come back, not by counting the key's log (an operator's limit of millions made that the cost
+    of every request).
 
     ``prepare(path)`` makes the file once, in the parent, before the workers start: switching a file to WAL is
     the one step that two processes must not race on.
     """
 
-    blocking = True
+    blocking = False  # the lock is held for microseconds: waiting for it costs less than a hop to a thread
 
     def __init__(self, path: Path, limit: int = LIMIT, window: float = WINDOW_SECONDS) -> None:
         self.path = path
@@ -120,38 +130,47 @@ class SharedRateLimiter:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("CREATE TABLE IF NOT EXISTS spent (key TEXT NOT NULL, at REAL NOT NULL)")
             conn.execute("CREATE INDEX IF NOT EXISTS spent_key_at ON spent (key, at)")
+            conn.execute("CREATE TABLE IF NOT EXISTS bucket (key TEXT PRIMARY KEY, out INTEGER NOT NULL) WITHOUT ROWID")
         finally:
             conn.close()
+        path.with_name(path.name + ".lock").touch()
         return path
 
-    def _connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+    def _opened(self) -> tuple[sqlite3.Connection, int]:
+        opened = getattr(self._local, "opened", None)
+        if opened is None:
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA synchronous=OFF")
-            self._local.conn = conn
-        return conn
+            lock = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            opened = self._local.opened = (conn, lock)
+        return opened
 
     def take(self, key: str) -> RateDecision:
-        """Spend one token of ``key``'s bucket if one is there, deciding under the file's write lock."""
+        """Spend one token of ``key``'s bucket if one is there, deciding under the file lock."""
         now = time.time()  # wall-clock time: the processes share it, as they would not share a monotonic clock
-        conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
+        conn, lock = self._opened()
+        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            conn.execute("DELETE FROM spent WHERE key = ? AND at <= ?", (key, now - self.window))
-            count, oldest, newest = conn.execute(
-                "SELECT COUNT(*), MIN(at), MAX(at) FROM spent WHERE key = ?", (key,)
-            ).fetchone()
-            if count < self.limit:
-                conn.execute("INSERT INTO spent (key, at) VALUES (?, ?)", (key, now))
-                count, oldest, newest = count + 1, oldest if oldest is not None else now, now
-            else:
-                count = self.limit + 1
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return decide(count, oldest, newest, now, self.limit, self.window)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                back = conn.execute("DELETE FROM spent WHERE key = ? AND at <= ?", (key, now - self.window)).rowcount
+                found = conn.execute("SELECT out FROM bucket WHERE key = ?", (key,)).fetchone()
+                out = (found[0] if found else 0) - back
+                allowed = out < self.limit
+                if allowed:
+                    conn.execute("INSERT INTO spent (key, at) VALUES (?, ?)", (key, now))
+                    out += 1
+                if allowed or back:
+                    conn.execute("REPLACE INTO bucket (key, out) VALUES (?, ?)", (key, out))
+                (oldest,) = conn.execute("SELECT MIN(at) FROM spent WHERE key = ?", (key,)).fetchone()
+                (newest,) = conn.execute("SELECT MAX(at) FROM spent WHERE key = ?", (key,)).fetchone()
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        return decide(out if allowed else self.limit + 1, oldest, newest, now, self.limit, self.window)
 
 
 class DatabaseRateLimiter:
