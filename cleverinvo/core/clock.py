@@ -22,4 +22,6 @@ def iso_timestamp(moment: dt.datetime | None) -> str | None:
     """``2024-01-15T00:00:00.000Z`` for a stored naive UTC datetime, ``None`` for none."""
     if moment is None:
         return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.tzinfo is not None:  # the wall-clock fields as stored, as for a naive one
+        moment = moment.replace(tzinfo=None)
+    return moment.isoformat(timespec="milliseconds") + "Z"  # in C: strftime cost 2 µs a call, twice a listed row

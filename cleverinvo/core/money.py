@@ -71,7 +71,13 @@ def currency(code: object, field: str = "currency") -> Currency:
             field,
             problem=f"'{code}' is not a known currency code (such as EUR, USD, JPY)",
         )
-    return Currency(normalized, get_currency_precision(normalized))
+    return _known(normalized)
+
+
+@cache
+def _known(code: str) -> Currency:
+    """One ``Currency`` per known code, made once: every listed document asks for its currency."""
+    return Currency(code, get_currency_precision(code))
 
 
 def round_money(value: Decimal, cur: Currency) -> Decimal:

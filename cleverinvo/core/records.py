@@ -253,7 +253,8 @@ class InvoiceSummary(DocumentSummary):
     @property
     def amount_due(self) -> Decimal:
         """What is still to be paid: the total less payments and credit notes, never below zero."""
-        return max(self.total - self.amount_paid - self.amount_credited, ZERO.quantize(self.currency.quantum))
+        due = self.total - self.amount_paid - self.amount_credited
+        return due if due >= ZERO else ZERO.quantize(self.currency.quantum)
 
     @property
     def amount_to_credit(self) -> Decimal:

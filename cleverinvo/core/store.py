@@ -81,6 +81,14 @@ class CleverInvo:
                 self._executor = TakingTurns(threads, "cleverinvo-db", finish=self.database.close)
             return self._executor
 
+    @property
+    def reads_in_caller(self) -> bool:
+        """Whether a call that only reads may run on the caller's own thread rather than queue on ``executor``:
+        true for SQLite, whose readers never wait for its writer (WAL) and take well under a millisecond, so that a
+        hand-over to the database thread (a wake-up, and the GIL taken back for every row read) costs more than the
+        read. A PostgreSQL read waits on the network: it stays on the executor."""
+        return isinstance(self.database, pw.SqliteDatabase)
+
     def books(self, account: str = DEFAULT_ACCOUNT, actor: str = events.SYSTEM) -> Books:
         """The books of the account with this name, worked on by ``actor`` (``tui``, ``cli`` or ``system``)."""
         return Books(self.accounts.get(account), actor)

@@ -146,11 +146,15 @@ _NEWEST = Prepared(
 )
 
 
+_INVOICE_NAMES = tuple(f.name for f in _LISTED_INVOICE)
+_CLIENT_NAMES = tuple(f.name for f in _LISTED_CLIENT)
+
+
 def _listed(values: tuple[Any, ...]) -> tuple[SimpleNamespace, str]:
     """A row of ``_NEWEST`` as what ``_summary_fields`` reads."""
-    split = len(_LISTED_INVOICE)
-    row = SimpleNamespace(**{f.name: v for f, v in zip(_LISTED_INVOICE, values[:split], strict=True)})
-    row.client = SimpleNamespace(**{f.name: v for f, v in zip(_LISTED_CLIENT, values[split:-1], strict=True)})
+    split = len(_INVOICE_NAMES)
+    row = SimpleNamespace(**dict(zip(_INVOICE_NAMES, values[:split], strict=True)))
+    row.client = SimpleNamespace(**dict(zip(_CLIENT_NAMES, values[split:-1], strict=True)))
     return row, values[-1]
 
 
