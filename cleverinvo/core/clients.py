@@ -35,11 +35,15 @@ CREATE_FIELDS = (*_TEXT_FIELDS, "email", "country", "language")
 UPDATE_FIELDS = (*CREATE_FIELDS, "isActive")
 
 
+# What a record takes of a stored client (its search text and account are left in the database).
+_LISTED = tuple(getattr(models.Client, name) for name in Client.__dataclass_fields__)
+
+
 def _newest(active: bool) -> Prepared:
     """A page of the account's active (or archived) clients, newest first, as prepared SQL."""
     return Prepared(
         lambda account, limit, offset: (
-            models.Client.select()
+            models.Client.select(*_LISTED)
             .where((models.Client.account == account) & (models.Client.is_active == active))
             .order_by(models.Client.created_at.desc(), models.Client.id.desc())
             .limit(limit)
@@ -52,7 +56,7 @@ def _newest(active: bool) -> Prepared:
 
 
 _NEWEST = {True: _newest(True), False: _newest(False)}
-_FIELD_NAMES = tuple(f.name for f in models.Client._meta.sorted_fields)
+_FIELD_NAMES = tuple(f.name for f in _LISTED)
 
 
 def to_record(row: models.Client | SimpleNamespace) -> Client:
@@ -165,14 +169,6 @@ class Clients:
     ) -> Page[Client]:
         """Newest first. ``active=True`` (the API's list) shows active clients, ``False`` archived, ``None`` all."""
         paging = Paging.check(page, limit, search)
-        mine = (
-            matching(models.Client, self.account_id, paging.search)
-            if paging.search
-            else models.Client.account == self.account_id
-        )
-        query = models.Client.select().where(mine)
-        if active is not None:
-            query = query.where(models.Client.is_active == active)
         if paging.search is None and active is not None:  # the hot path: counts the database keeps, prepared SQL
             active_count, archived_count, _ = tally.of(self.account_id)
             total = active_count if active else archived_count
@@ -183,6 +179,14 @@ class Clients:
             )
             items = tuple(to_record(SimpleNamespace(**dict(zip(_FIELD_NAMES, r, strict=True)))) for r in page)
             return Page(items=items, total=total, page=paging.page, limit=paging.limit)
+        mine = (
+            matching(models.Client, self.account_id, paging.search)
+            if paging.search
+            else models.Client.account == self.account_id
+        )
+        query = models.Client.select().where(mine)
+        if active is not None:
+            query = query.where(models.Client.is_active == active)
         total = query.count()
         rows = paging.rows(query.order_by(models.Client.created_at.desc(), models.Client.id.desc()), total)
         return Page(items=tuple(to_record(r) for r in rows), total=total, page=paging.page, limit=paging.limit)

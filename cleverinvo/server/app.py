@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import cleverinvo.core
 from cleverinvo.core import (
@@ -101,6 +102,24 @@ exception_handlers = {
 }
 
 
+class GzipWhenAccepted:
+    """Starlette's gzip for the requests that accept it; the others skip it, and the wrapper it puts around every
+    response it does not compress. Level 6 (zlib's default) compresses a list nearly as well as Starlette's 9, in
+    a fraction of the time."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=GZIP_FROM_BYTES, compresslevel=6)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(
+            name == b"accept-encoding" and b"gzip" in value.lower() for name, value in scope["headers"]
+        ):
+            await self.gzip(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 def rate_limiter(ci: cleverinvo.core.CleverInvo) -> Limiter:
     """Buckets in the database when several hosts may serve it (PostgreSQL); else shared by this server's workers
     through a file when it runs several, in memory otherwise."""
@@ -168,7 +187,7 @@ def create_app(db: str | None = None) -> Starlette:
 
     middleware = [
         *cors(),  # first: a preflight is answered without a key
-        Middleware(GZipMiddleware, minimum_size=GZIP_FROM_BYTES),
+        Middleware(GzipWhenAccepted),
         Middleware(AccessLogMiddleware),
         Middleware(ApiKeyMiddleware),
         Middleware(ConventionsMiddleware),

@@ -56,6 +56,9 @@ def test_large_json_is_gzipped_when_the_client_accepts_it(api):
     assert listed.headers["Content-Encoding"] == "gzip" and listed.json()["total"] == 30
     small = api.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in small.headers
+    plain = api.get("/api/v1/clients?limit=100", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.json()["total"] == 30
+    assert len(plain.content) > int(listed.headers["Content-Length"]) * 3  # what gzip saved
 
 
 @pytest.fixture(scope="module")
