@@ -40,10 +40,9 @@ from cleverinvo.server.conventions import ConventionsMiddleware, cors
 from cleverinvo.server.jsonio import MAX_BODY_BYTES, BodyTooLarge, error
 from cleverinvo.server.middleware import AccessLogMiddleware, ApiKeyMiddleware
 from cleverinvo.server.routes import routes
-from cleverinvo.server.run import RATE_STATE_VAR
+from cleverinvo.server.run import RATE_STATE_VAR, RENDER_PROCESSES_VAR
 
 log = logging.getLogger("cleverinvo.server")
-RENDER_PROCESSES_VAR = "CLEVERINVO_RENDER_PROCESSES"
 
 GZIP_FROM_BYTES = 2048  # smaller JSON gains little from gzip
 CLOSE = {"Connection": "close"}  # uvicorn ends the connection after an unexpected failure: say so
@@ -132,7 +131,8 @@ def rate_limiter(ci: cleverinvo.core.CleverInvo) -> Limiter:
 
 
 def render_limits() -> Limits:
-    """The render workers per server worker: ``CLEVERINVO_RENDER_PROCESSES`` (an operator setting), else one."""
+    """The render workers per server worker: ``CLEVERINVO_RENDER_PROCESSES`` (an operator setting, or what
+    ``serve`` chose), else one."""
     value = os.environ.get(RENDER_PROCESSES_VAR, "")
     return Limits(processes=int(value)) if value.isdigit() and int(value) > 0 else Limits()
 

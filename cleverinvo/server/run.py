@@ -18,6 +18,7 @@ from cleverinvo.core.access.ratelimit import SharedRateLimiter
 from cleverinvo.core.delivery.links import PUBLIC_URL_VAR
 
 RATE_STATE_VAR = "CLEVERINVO_RATE_STATE"
+RENDER_PROCESSES_VAR = "CLEVERINVO_RENDER_PROCESSES"
 
 
 class OncePer(logging.Filter):
@@ -86,6 +87,7 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     if db:
         os.environ[DB_ENV_VAR] = db  # worker processes open the same database
     os.environ.setdefault(PUBLIC_URL_VAR, listening_url(host, port))  # view links point here unless told otherwise
+    os.environ.setdefault(RENDER_PROCESSES_VAR, str(render_processes(workers)))
     raise_open_file_limit()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, _stopped)
@@ -93,6 +95,14 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
         if workers > 1:
             os.environ[RATE_STATE_VAR] = str(SharedRateLimiter.prepare(Path(runtime) / "rate-limits.sqlite"))
         _run_uvicorn(host, port, workers)
+
+
+def render_processes(workers: int) -> int:
+    """Render processes per server worker unless the operator says: the CPUs this process may use, shared by the
+    workers. Renders run niced, so they take what the requests leave; with one per CPU, the PDFs of a burst of
+    changes are all stored soon after it ends (one process on two CPUs took twice as long)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cpus // workers)
 
 
 def listening_url(host: str, port: int) -> str:

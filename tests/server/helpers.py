@@ -124,7 +124,9 @@ def start_server(tmp: Path, *args: str, env: dict[str, str] | None = None, db: s
             [CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db, *args],
             stdout=sink,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            # one render process per server: the suite runs many servers at once on few CPUs (serve's own default,
+            # one per CPU, is tested in tests/server/test_workers.py)
+            env={**os.environ, "CLEVERINVO_RENDER_PROCESSES": "1", **(env or {})},
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

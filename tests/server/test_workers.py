@@ -1,6 +1,7 @@
 """`cleverinvo serve --workers 2` keeps every promise of one worker: gapless unique numbers, the per-key limit,
 and a revoked key refused on every worker within 60 seconds."""
 
+import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -8,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from cleverinvo.server.run import render_processes
 from tests.server.helpers import make_client, run_cli, start_server
 
 
@@ -116,3 +118,8 @@ def test_the_listening_socket_gives_accepted_connections_what_asyncio_needs_for_
         assert accepted.proto == socket.IPPROTO_TCP  # asyncio sets TCP_NODELAY only on such sockets
         accepted.close()
     server.close()
+
+
+def test_serve_gives_each_worker_its_share_of_the_cpus_for_renders(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert [render_processes(workers) for workers in (1, 2, 3, 4, 8)] == [4, 2, 1, 1, 1]
