@@ -95,7 +95,7 @@ def to_minor(value: Decimal, cur: Currency) -> int:
 
 def from_minor(minor: int, cur: Currency) -> Decimal:
     """An integer count of minor units as a Decimal with exactly the currency's places."""
-    return Decimal(minor).scaleb(-cur.digits, context=CONTEXT)
+    return Decimal(minor).scaleb(-cur.digits, CONTEXT)
 
 
 _ALPHA_EDGE = re.compile(r"^([A-Z]{3})(?=[\d\-−])|(?<=\d)([A-Z]{3})$")
