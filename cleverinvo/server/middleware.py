@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -129,9 +128,11 @@ class ApiKeyMiddleware:
             await error(429, message, headers)(scope, receive, send)
             return
 
+        limits = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+
         async def send_with_limits(message: Message) -> Any:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(headers)
+            if message["type"] == "http.response.start":  # no view sets these: appended, not looked for
+                message["headers"] = [*message.get("headers", ()), *limits]
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
