@@ -1,5 +1,5 @@
-"""The HTTP connection as a server on the internet needs it: uvicorn's h11 protocol with deadlines, a cap, and
-a stricter parser.
+"""The HTTP connection as a server on the internet needs it: uvicorn's httptools protocol (llhttp) with deadlines,
+a cap, and a limit on the size of a request's head.
 
 - A request's headers must arrive within ``HEADER_TIMEOUT`` seconds of its first byte (of the connection, for
   the first request) and its body within ``BODY_TIMEOUT`` seconds of its headers; else the connection gets a 408
@@ -7,9 +7,13 @@ a stricter parser.
   opens hundreds of connections and trickles bytes into them (slowloris) holds each for seconds, not forever.
 - At most ``max_connections()`` connections per worker; one more is answered 503 and closed at once, so the
   process never runs out of file descriptors (which asyncio would log once per failed accept).
-- A request with both ``Transfer-Encoding`` and ``Content-Length``, or with a header folded over two lines
-  (obsolete since RFC 7230), is refused with 400 and the connection closed: a proxy in front may read such a
-  request differently, which is what request smuggling is built on. h11 would accept both.
+- A request's head (request line and headers) may not exceed ``MAX_HEADER_BYTES``: a larger one is answered 431
+  and the connection closed. llhttp has no limit of its own.
+- A request llhttp cannot read is refused with 400, naming llhttp's reason, and the connection closed; nothing
+  sent after it on the connection is answered. That covers the request forms that smuggling is built on, which a
+  proxy in front may read differently: both ``Transfer-Encoding`` and ``Content-Length``, a header folded over two
+  lines (obsolete since RFC 7230), a repeated ``Content-Length``, bare LF line ends. llhttp refuses them all in its
+  strict mode, uvicorn's default (it only allows data after ``Connection: close``, which is never read).
 
 The limits come from the environment (``CLEVERINVO_HEADER_TIMEOUT``, ``CLEVERINVO_BODY_TIMEOUT``,
 ``CLEVERINVO_MAX_CONNECTIONS``), read when a worker starts.
@@ -19,17 +23,18 @@ import asyncio
 import functools
 import json
 import os
-import re
 import resource
-from typing import Any
+import sys
+from typing import Any, Literal
 
-import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
+import httptools
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEADER_TIMEOUT = float(os.environ.get("CLEVERINVO_HEADER_TIMEOUT", "10"))
 BODY_TIMEOUT = float(os.environ.get("CLEVERINVO_BODY_TIMEOUT", "30"))
 MAX_HEADER_BYTES = 16 * 1024
-_FOLDED = re.compile(rb"\n[ \t]")
+
+Part = Literal["headers", "body"]
 
 
 @functools.cache
@@ -54,39 +59,29 @@ def raw_response(status: int, reason: str, message: str, *extra: str) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
-class StrictConnection(h11.Connection):
-    """h11, refusing the two request forms that smuggling builds on (see the module's docstring)."""
-
-    refusal: str | None = None
-
-    def next_event(self) -> Any:
-        if self.their_state is h11.IDLE:
-            head = bytes(self._receive_buffer).lstrip(b"\r\n")
-            end = head.find(b"\r\n\r\n")
-            if _FOLDED.search(head if end < 0 else head[:end]):
-                self._refuse("a header is folded over two lines (obsolete line folding)")
-        event = super().next_event()
-        if isinstance(event, h11.Request):
-            names = {name for name, _ in event.headers}
-            if b"transfer-encoding" in names and b"content-length" in names:
-                self._refuse("both Transfer-Encoding and Content-Length are given")
-        return event
-
-    def _refuse(self, why: str) -> None:
-        self.refusal = f"Invalid HTTP request: {why}"
-        self._process_error(self.their_role)  # as h11 does for its own refusals: only a response may follow
-        raise h11.RemoteProtocolError(self.refusal, error_status_hint=400)
+INVALID = raw_response(400, "Bad Request", "Invalid HTTP request")
+HEAD_TOO_LARGE = raw_response(
+    431, "Request Header Fields Too Large", f"Request headers larger than {MAX_HEADER_BYTES // 1024} KiB"
+)
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with deadlines per request, a connection cap and the strict parser."""
+class HeadTooLarge(Exception):
+    """Raised in a parser callback to stop llhttp on a head over ``MAX_HEADER_BYTES``."""
+
+
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with deadlines per request, a connection cap and a head size limit."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.conn = StrictConnection(h11.SERVER, MAX_HEADER_BYTES)
         self._deadline: asyncio.TimerHandle | None = None
-        self._waiting_for: str | None = None  # "headers" or "body"
+        self._waiting_for: Part | None = None
         self._turned_away = False
+        self._reading: Part | None = None  # the part of a request llhttp is in, None between requests
+        self._head_bytes = 0  # of the head under way, counted in whole reads that ended inside it
+        self._ended_in_read = False  # a request's last byte was in the read being parsed
+
+    # The connection cap
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         if len(self.connections) >= max_connections():
@@ -106,51 +101,85 @@ class GuardedH11Protocol(H11Protocol):
         if not self._turned_away:
             super().connection_lost(exc)
 
+    # Reading: where llhttp is in a request, and how large its head has grown
+
     def data_received(self, data: bytes) -> None:
         if self._turned_away:
             return
+        self._ended_in_read = False
         super().data_received(data)
-        self._watch()
+        if self._reading == "headers" and not self._ended_in_read:
+            # The whole read is part of a head still incomplete (but for blank lines before it). A head that began
+            # after another request ended in the same read is counted from its next read, or in full once complete.
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEADER_BYTES:
+                self._refuse(HEAD_TOO_LARGE)
+                return
+        self._watch(arrived=True)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._reading, self._head_bytes = "headers", 0
+
+    def on_headers_complete(self) -> None:
+        if len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > MAX_HEADER_BYTES:
+            raise HeadTooLarge  # llhttp stops, and uvicorn calls send_400_response
+        self._reading = "body"
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._reading, self._ended_in_read = None, True
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        self._watch()
+        self._watch(arrived=False)
 
     def send_400_response(self, msg: str) -> None:
-        """The refusal as our JSON error, naming what was wrong when the strict parser knows."""
+        """A request llhttp refused, as our JSON error with llhttp's reason; called while its error is handled."""
+        error = sys.exception()
+        if isinstance(error, httptools.HttpParserCallbackError):
+            self._refuse(HEAD_TOO_LARGE if isinstance(error.__context__, HeadTooLarge) else INVALID)
+        else:
+            self._refuse(raw_response(400, "Bad Request", f"Invalid HTTP request: {error}"))
+
+    def _refuse(self, response: bytes) -> None:
         self._stop_waiting()
         if not self.transport.is_closing():
-            self.transport.write(raw_response(400, "Bad Request", self.conn.refusal or "Invalid HTTP request"))
+            self.transport.write(response)
             self.transport.close()
 
-    def _watch(self) -> None:
+    # The deadlines
+
+    def _watch(self, arrived: bool) -> None:
         """Arm the deadline that fits the request's state: its headers arriving, its body arriving, or none."""
+        idle = self.cycle is None or self.cycle.response_complete  # no response under way or queued
         if self.transport.is_closing():
             self._stop_waiting()
-        elif self.conn.their_state is h11.SEND_BODY:
+        elif self._reading == "body":
             self._wait_for("body", BODY_TIMEOUT)
-        elif self.conn.their_state is h11.IDLE and (self.conn.trailing_data[0] or self.cycle is None):
-            self._wait_for("headers", HEADER_TIMEOUT)  # a request under way, or the connection's first awaited
+        elif idle and (self._reading == "headers" or arrived):
+            self._wait_for("headers", HEADER_TIMEOUT)  # a request under way (or blank lines before one)
         else:
             self._stop_waiting()  # a request is being answered; between requests uvicorn's keep-alive applies
 
-    def _wait_for(self, what: str, seconds: float) -> None:
-        if self._waiting_for == what:
+    def _wait_for(self, part: Part, seconds: float) -> None:
+        if self._waiting_for == part:
             return  # the deadline runs from the first byte, not the latest
         self._stop_waiting()
-        self._waiting_for = what
-        self._deadline = self.loop.call_later(seconds, self._too_slow, what, seconds)
+        self._waiting_for = part
+        self._deadline = self.loop.call_later(seconds, self._too_slow, part, seconds)
 
     def _stop_waiting(self) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
         self._deadline, self._waiting_for = None, None
 
-    def _too_slow(self, what: str, seconds: float) -> None:
+    def _too_slow(self, part: Part, seconds: float) -> None:
         self._deadline, self._waiting_for = None, None
         if self.transport.is_closing():
             return
-        if self.cycle is None or not self.cycle.response_started:
-            message = f"Request {what} not received within {seconds:g} s"
+        if part == "headers" or not self.cycle.response_started:  # else a 408 would follow a response's bytes
+            message = f"Request {part} not received within {seconds:g} s"
             self.transport.write(raw_response(408, "Request Timeout", message))
         self.transport.close()

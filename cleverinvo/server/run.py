@@ -1,5 +1,6 @@
 """Run the API under uvicorn, with one or more worker processes and our logging."""
 
+import importlib.util
 import logging
 import os
 import resource
@@ -133,6 +134,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def event_loop() -> str:
+    """uvloop where it is installed (not on Windows), else asyncio's own loop."""
+    return "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+
+
 def _run_uvicorn(host: str, port: int, workers: int) -> None:
     config = uvicorn.Config(
         "cleverinvo.server.app:create_app",
@@ -143,7 +149,8 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
         log_config=LOGGING,
         access_log=False,
         server_header=False,
-        http="cleverinvo.server.protocol:GuardedH11Protocol",
+        http="cleverinvo.server.protocol:GuardedHttpToolsProtocol",
+        loop=event_loop(),
         timeout_keep_alive=5,
         timeout_graceful_shutdown=10,
     )
