@@ -99,6 +99,26 @@ def test_slowloris_leaves_healthz_answering_and_each_connection_is_closed_in_tim
     assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers)
 
 
+@pytest.mark.parametrize(
+    "after", [b"GET /healthz HTTP/1.1\r\nHost: x\r\n", b"\r\n"], ids=["partial-head", "blank-line"]
+)
+def test_the_next_request_on_a_kept_connection_has_the_same_header_deadline(guarded, after):
+    with socket.create_connection(address(guarded), timeout=HEADER_TIMEOUT + 10) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = b""
+        while not first.endswith(b'{"status":"ok"}') and (chunk := sock.recv(65536)):
+            first += chunk
+        assert first.startswith(b"HTTP/1.1 200 ")
+        time.sleep(1)
+        sock.sendall(after)
+        started = time.monotonic()  # the keep-alive timeout (5 s) no longer applies: these bytes began a request
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert HEADER_TIMEOUT - 0.5 < time.monotonic() - started < HEADER_TIMEOUT + 2
+    assert answer.startswith(b"HTTP/1.1 408 ") and b"headers not received" in answer
+
+
 def test_a_body_that_does_not_arrive_in_time_is_408(guarded):
     head = f"POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {guarded.key()}\r\n"
     started = time.monotonic()
@@ -117,8 +137,12 @@ def test_a_body_that_does_not_arrive_in_time_is_408(guarded):
         b"POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n"
         b"0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
         b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n\tb\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \r\nContent-Length: 0\r\n\r\n"
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 40\r\n\r\n"
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
     ],
-    ids=["cl-then-te", "te-then-cl", "folded-te", "folded-header"],
+    ids=["cl-then-te", "te-then-cl", "folded-te", "folded-header", "empty-te-and-cl", "two-cl"],
 )
 def test_smuggling_forms_are_400_and_the_pipelined_request_is_not_answered(guarded, request_bytes):
     answer = exchange(guarded, request_bytes)
@@ -126,6 +150,36 @@ def test_smuggling_forms_are_400_and_the_pipelined_request_is_not_answered(guard
     assert answer.count(b"HTTP/1.1 ") == 1
     assert b"connection: close" in answer.lower()
     assert b'"error": "Invalid HTTP request: ' in answer
+
+
+@pytest.mark.parametrize("in_pieces", [False, True], ids=["at-once", "in-pieces"])
+@pytest.mark.parametrize("where", ["header", "url"])
+def test_a_head_over_16_kib_is_431_and_the_connection_closed(guarded, where, in_pieces):
+    big = "a" * (17 * 1024)
+    head = (
+        f"GET /healthz?q={big} HTTP/1.1\r\nHost: x\r\n"
+        if where == "url"
+        else f"GET /healthz HTTP/1.1\r\nX-Big: {big}\r\n"
+    )
+    with socket.create_connection(address(guarded), timeout=10) as sock:
+        if in_pieces:  # the head never completes: refused once the bytes held exceed the limit
+            for start in range(0, len(head), 4096):
+                sock.sendall(head[start : start + 4096].encode())
+                time.sleep(0.05)
+        else:  # complete in one write, most likely one read
+            sock.sendall(f"{head}\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+    assert answer.count(b"HTTP/1.1 ") == 1
+    assert b"connection: close" in answer.lower()
+
+
+def test_a_head_just_under_16_kib_is_answered(guarded):
+    filler = "".join(f"X-Filler-{i}: {'b' * 90}\r\n" for i in range(150))  # 150 headers, ~15.5 KiB
+    answer = exchange(guarded, f"GET /healthz HTTP/1.1\r\nHost: x\r\n{filler}Connection: close\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:200]
 
 
 def test_pipelined_ordinary_requests_are_still_answered(guarded):
