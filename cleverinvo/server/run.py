@@ -151,6 +151,7 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
         server_header=False,
         http="cleverinvo.server.protocol:GuardedHttpToolsProtocol",
         loop=event_loop(),
+        ws="none",  # no WebSockets: an upgrade would be refused, never handed to a protocol the deadlines don't know
         timeout_keep_alive=5,
         timeout_graceful_shutdown=10,
     )
