@@ -29,6 +29,7 @@ from types import FrameType
 
 from cleverinvo.core.billing.documents import Documents, InvoicePdf, PdfWanted
 from cleverinvo.core.errors import Busy, CleverInvoError
+from cleverinvo.core.storage.db import redo_able_writes_only
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def _start_worker(target: str, memory: int) -> None:
     os.nice(RENDER_NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, _time_up)
-    cleverinvo.core.open(target)
+    redo_able_writes_only(cleverinvo.core.open(target).database)  # a worker stores PDFs alone
     with open("/proc/self/statm") as statm:  # Linux: the first field is the address space in pages
         used = int(statm.read().split()[0]) * resource.getpagesize()
     resource.setrlimit(resource.RLIMIT_AS, (used + memory, resource.RLIM_INFINITY))

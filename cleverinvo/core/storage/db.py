@@ -4,8 +4,9 @@ The target is a file path or a database URL (``sqlite:///path``, ``postgresql://
 argument, else ``CLEVERINVO_DB``, else a SQLite file in the user's data folder.
 """
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from cleverinvo.core.storage.models import (
     ViewLink,
     proxy,
 )
+from cleverinvo.core.storage.writers import writer_lock
 
 ENV_VAR = "CLEVERINVO_DB"
 URL_SCHEMES = frozenset({"sqlite", "postgres", "postgresql"})
@@ -104,12 +106,29 @@ def redact(target: str) -> str:
 
 
 def transaction() -> AbstractContextManager[Any]:
-    """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so two writers queue
-    on the busy timeout instead of failing when a read lock cannot be upgraded."""
+    """A write transaction (a savepoint inside one already open). On SQLite the writers of every process queue for
+    their turn on a lock file (``writers``), then take the write lock at BEGIN (IMMEDIATE), so that two writers
+    never fail when a read lock cannot be upgraded."""
     database = proxy.obj
     if isinstance(database, pw.SqliteDatabase):
-        return database.atomic("IMMEDIATE")
+        if database.in_transaction():
+            return database.atomic()
+        return _sqlite_write(database)
     return database.atomic()
+
+
+@contextlib.contextmanager
+def _sqlite_write(database: pw.SqliteDatabase) -> Iterator[Any]:
+    with writer_lock(database, SQLITE_PRAGMAS["busy_timeout"] / 1000).held(), database.atomic("IMMEDIATE") as txn:
+        yield txn
+
+
+def redo_able_writes_only(database: pw.Database) -> None:
+    """This thread's connection writes only what can be made again (rendered PDFs): on SQLite its commits need not
+    reach the disk one by one (``synchronous=NORMAL``: a power cut may take the last of them, never corrupt the
+    file), which spared the server an fsync per PDF stored."""
+    if isinstance(database, pw.SqliteDatabase):
+        database.execute_sql("PRAGMA synchronous=NORMAL")
 
 
 def _add_pdf_store(migrator: SchemaMigrator) -> None:
