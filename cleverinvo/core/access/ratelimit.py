@@ -162,8 +162,11 @@ class SharedRateLimiter:
                     out += 1
                 if allowed or back:
                     conn.execute("REPLACE INTO bucket (key, out) VALUES (?, ?)", (key, out))
-                (oldest,) = conn.execute("SELECT MIN(at) FROM spent WHERE key = ?", (key,)).fetchone()
-                (newest,) = conn.execute("SELECT MAX(at) FROM spent WHERE key = ?", (key,)).fetchone()
+                if allowed:  # the decision reads only the newest token then: this one
+                    oldest = newest = now
+                else:
+                    (oldest,) = conn.execute("SELECT MIN(at) FROM spent WHERE key = ?", (key,)).fetchone()
+                    (newest,) = conn.execute("SELECT MAX(at) FROM spent WHERE key = ?", (key,)).fetchone()
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
