@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -149,3 +150,31 @@ def test_sigterm_does_not_wait_for_a_render_and_the_next_request_renders_it(tmp_
     # Measured in this run, so that a loaded machine slows both sides alike: the stop with four renders to do took
     # less than an idle stop and two renders would (waiting for the queue would take four).
     assert took < idle_stop + 2 * render, f"SIGTERM took {took:.1f} s; idle {idle_stop:.1f} s, a render {render:.1f} s"
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while being read
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_render_processes_end_when_their_server_is_killed(tmp_path):
+    server = start_server(tmp_path, env={**UNLIMITED, "CLEVERINVO_RENDER_PROCESSES": "2"})
+    with server.client() as http:  # a render done, so that the workers are surely up
+        invoice = http.post("/api/v1/invoices", json=big_invoice(make_client(http)["id"], items=1)).json()["data"]
+        assert http.get(f"/api/v1/invoices/{invoice['id']}/pdf").status_code == 200
+    renderers = children(server.process.pid)
+    assert len(renderers) >= 2, renderers  # the two render workers (and perhaps multiprocessing's tracker)
+    server.process.kill()
+    server.process.wait()
+    deadline = time.monotonic() + 10
+    while (alive := {pid for pid in renderers if Path(f"/proc/{pid}").exists()}) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive, f"render processes outlived their server: {alive}"

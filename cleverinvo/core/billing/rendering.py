@@ -21,6 +21,7 @@ import os
 import resource
 import signal
 import threading
+import time
 from collections import OrderedDict, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -40,6 +41,7 @@ DOWNLOADS_OVERALL = 32  # renders all requests may wait for at once
 BACKLOG_PER_ACCOUNT = 10_000  # renders after changes waiting for a free worker, per account (ids only)
 RENDER_NICENESS = 10  # added to the render workers' nice value: requests first, renders with what is left
 RETRY_AFTER = 2  # seconds, when a queue is full or the server is stopping
+PARENT_CHECK_SECONDS = 1.0  # how often a worker checks that its server is still there
 
 
 class RenderFailed(CleverInvoError):
@@ -76,12 +78,21 @@ def _start_worker(target: str, memory: int) -> None:
     import cleverinvo.core
 
     os.nice(RENDER_NICENESS)
+    threading.Thread(target=_end_with, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, _time_up)
     redo_able_writes_only(cleverinvo.core.open(target).database)  # a worker stores PDFs alone
     with open("/proc/self/statm") as statm:  # Linux: the first field is the address space in pages
         used = int(statm.read().split()[0]) * resource.getpagesize()
     resource.setrlimit(resource.RLIMIT_AS, (used + memory, resource.RLIM_INFINITY))
+
+
+def _end_with(parent: int) -> None:
+    """A worker whose server is gone (killed, or ended without closing its pool) ends too, instead of living on
+    as an orphan holding the database open."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _render(account_id: str, invoice_id: str, seconds: float) -> InvoicePdf:
