@@ -55,6 +55,8 @@ def build_version_1(target: str) -> None:
             migrator.drop_column("account", "next_quote_number"),  # undo version 13
             migrator.drop_index("invoice", "invoice_quote_id"),
             migrator.drop_column("invoice", "quote_id"),
+            migrator.drop_index("client", "client_account_id_is_active_created_at_id"),  # undo version 17
+            migrator.add_index("client", ("account_id", "is_active", "created_at"), False),
         )
         models.SchemaVersion.create(version=1)
         database.execute_sql(

