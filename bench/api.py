@@ -10,7 +10,9 @@ Runs: ``cleverinvo serve --workers 1`` on ``GET /api/v1/clients`` (20 rows), ``G
 ``GET /api/v1/clients`` (rate limit raised with ``CLEVERINVO_RATE_LIMIT``, an operator setting); the *ceiling*, a
 bare Starlette app under uvicorn's defaults (h11, asyncio) answering the same JSON bytes from memory; the *data
 limit*, a bare Starlette endpoint running the lists' SQL with the standard library's sqlite3 and returning its rows
-as JSON. Absolute figures move with the machine's other load; the ratios within one run are what count.
+as JSON. Each server gets 3 s of load on ``GET /api/v1/clients`` before it is measured (not counted): a server
+just started still has its render processes importing and its caches empty. Absolute figures move with the
+machine's other load; the ratios within one run are what count.
 
 The load generator is ``wrk`` (Debian package) when it is on the PATH, otherwise an asyncio + httpx loop with the
 same number of connections; either way it talks only to 127.0.0.1, for a fixed time.
@@ -62,6 +64,7 @@ BODIES_VAR = "CLEVERINVO_BENCH_BODIES"
 LIBRARY_SEEDED = 2_000  # invoices made through the library; the rest are copies of them (copy_invoices)
 DATA_DB_VAR = "CLEVERINVO_BENCH_DATA_DB"
 DATA_ACCOUNT_VAR = "CLEVERINVO_BENCH_DATA_ACCOUNT"
+WARM_UP_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -371,6 +374,11 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     bodies = tmp / "bodies.json"
     log = tmp / "server.log"
 
+    def warmed(url: str) -> None:
+        """A few seconds of load, not counted, on a server just started: its render processes import what they
+        need, its caches fill (keys, statements, SQLite's pages), and only then is it measured."""
+        measure(args.generator, url, ENDPOINTS[0], key, body, WARM_UP_SECONDS, args.concurrency, tmp)
+
     def measured(who: str, url: str, endpoint: Endpoint) -> Result:
         result = measure(args.generator, url, endpoint, key, body, args.duration, args.concurrency, tmp)
         results[(who, endpoint.name)] = result
@@ -392,6 +400,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
                         }
                     )
                 )
+            warmed(server.url)
             for endpoint in ENDPOINTS if workers == 1 else ENDPOINTS[:1]:
                 since = clock.now()
                 measured(f"server {workers}w", server.url, endpoint)
@@ -402,6 +411,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             stop(server.process)
     process, url = start_bare("bench.api:ceiling_app", {BODIES_VAR: str(bodies)}, log)
     try:
+        warmed(url)
         for endpoint in ENDPOINTS:
             measured("ceiling", url, endpoint)
     finally:
@@ -409,6 +419,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     account_id = cleverinvo.core.open(db).books(ACCOUNT).account_id
     process, url = start_bare("bench.api:data_limit_app", {DATA_DB_VAR: db, DATA_ACCOUNT_VAR: account_id}, log)
     try:
+        warmed(url)
         for endpoint in ENDPOINTS[:2]:
             measured("data limit", url, endpoint)
     finally:

@@ -94,7 +94,7 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
         signal.signal(stop_signal, _stopped)
     with tempfile.TemporaryDirectory(prefix="cleverinvo-") as runtime:
         if workers > 1:
-            os.environ[RATE_STATE_VAR] = str(SharedRateLimiter.prepare(Path(runtime) / "rate-limits.sqlite"))
+            os.environ[RATE_STATE_VAR] = str(SharedRateLimiter.prepare(Path(runtime) / "rate-limits"))
         _run_uvicorn(host, port, workers)
 
 

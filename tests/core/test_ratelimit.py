@@ -1,6 +1,8 @@
 """The per-key limit: 120 requests in any 60 seconds, with honest Retry-After and reset figures."""
 
-from cleverinvo.core.access.ratelimit import RateLimiter, SharedRateLimiter
+import time
+
+from cleverinvo.core.access.ratelimit import RING, SLOTS, RateLimiter, SharedRateLimiter
 from tests.conftest import POSTGRES_ADMIN
 
 
@@ -56,7 +58,7 @@ def test_reset_is_the_time_until_the_bucket_is_full():
 def test_a_shared_bucket_holds_across_processes(tmp_path):
     from concurrent.futures import ProcessPoolExecutor
 
-    path = SharedRateLimiter.prepare(tmp_path / "rate.sqlite")
+    path = SharedRateLimiter.prepare(tmp_path / "rate-limits")
     with ProcessPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(_spend, [(path, "k", 70), (path, "k", 70)]))
     allowed = sum(r[0] for r in results)
@@ -64,6 +66,37 @@ def test_a_shared_bucket_holds_across_processes(tmp_path):
     assert SharedRateLimiter(path).take("other").remaining == 119
     refused = SharedRateLimiter(path).take("k")
     assert not refused.allowed and 1 <= refused.retry_after <= 60
+
+
+def test_a_shared_bucket_gives_each_token_back_a_window_after_it_was_spent(tmp_path):
+    limiter = SharedRateLimiter(SharedRateLimiter.prepare(tmp_path / "rate-limits"), limit=3, window=0.5)
+    decisions = [limiter.take("k") for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert [d.remaining for d in decisions] == [2, 1, 0, 0] and decisions[3].retry_after == 1
+    time.sleep(0.55)
+    assert limiter.take("k").remaining == 2  # all three back, one spent again
+
+
+def test_a_shared_bucket_beyond_its_ring_never_lets_more_than_the_limit_through_in_any_window(tmp_path):
+    limit, window = RING * 3, 0.5
+    limiter = SharedRateLimiter(SharedRateLimiter.prepare(tmp_path / "rate-limits"), limit=limit, window=window)
+    allowed: list[float] = []
+    started = time.time()
+    while (before := time.time()) - started < 3 * window:
+        if limiter.take("k").allowed:
+            allowed.append(before)
+    # The times are read around each decision, not at it: a window a little shorter than the limiter's is surely
+    # within one of its windows.
+    span = window - 0.01
+    busiest = max(sum(1 for t in allowed[i:] if t < start + span) for i, start in enumerate(allowed))
+    assert busiest <= limit and len(allowed) > 2 * limit  # the bound holds, and tokens came back
+
+
+def test_a_shared_table_serves_more_keys_than_it_has_slots(tmp_path):
+    limiter = SharedRateLimiter(SharedRateLimiter.prepare(tmp_path / "rate-limits"), limit=5)
+    keys = [f"key-{n}" for n in range(SLOTS + 500)]
+    assert all(limiter.take(key).remaining == 4 for key in keys)  # every key found a slot of its own or a free one
+    assert limiter.take(keys[-1]).remaining == 3  # and a recent key's slot still holds its spends
 
 
 def _spend(args: tuple) -> tuple[int, int]:

@@ -3,17 +3,18 @@ after it was spent. Unlike a bucket refilled continuously, this never lets more 
 any 60-second window, which is what "120 requests per minute" promises.
 
 ``RateLimiter`` keeps the buckets in memory: the fast path for one server process. ``SharedRateLimiter`` keeps
-them in a small SQLite file that every worker process of one server opens, under a file lock: the processes run on
-one host, the state needs no durability (no fsync), and it never contends with the business database, whichever
-that is.
+them in a memory-mapped file that every worker process of one server maps, under a file lock: the processes run on
+one host, and the state needs no durability.
 ``DatabaseRateLimiter`` keeps them in the PostgreSQL database itself, for servers on several hosts: one atomic
 statement per request, on the database's clock.
 """
 
 import fcntl
+import hashlib
 import math
+import mmap
 import os
-import sqlite3
+import struct
 import threading
 import time
 from collections import deque
@@ -101,18 +102,28 @@ class RateLimiter:
             del self._spent[key]
 
 
+_HEADER = struct.Struct("<16sIIQd")  # a slot: key digest, oldest entry's index, entries, tokens out, last used
+_ENTRY = struct.Struct("<ddQ")  # a spend: first and last time, tokens
+SLOTS = 4096  # keys the table holds at once
+PROBES = 16  # slots looked at for a key, from the one its digest names
+RING = 1024  # entries per key at most: with a limit beyond, an entry holds the tokens spent close together
+
+
 class SharedRateLimiter:
-    """Buckets in a small SQLite file shared by the worker processes of one server (one connection per thread).
+    """Buckets in a memory-mapped file shared by the worker processes of one server, decided under a file lock
+    (``flock``) held for a few microseconds: a waiter is woken as soon as it is free.
 
-    Each decision is taken under an exclusive lock on a file beside it (``fcntl.flock``), held for the few tens of
-    microseconds the statements take: SQLite's own busy handler would make a waiting worker sleep for milliseconds
-    at a time (p99 ≈ 0.9 s at 600 requests/s on two workers), where a waiter on the file lock is woken as soon as
-    it is free. Every statement is an index lookup, whatever the limit: the tokens out are counted in ``bucket`` as
-    they are spent and come back, not by counting the key's log (an operator's limit of millions made that the cost
-    of every request).
+    The file is a table of ``SLOTS`` slots: a key takes the first of ``PROBES`` slots from the one its digest names
+    that holds it, is free, or whose tokens have all come back (else the least recently used of them, whose key
+    then starts afresh: this needs thousands of keys busy within a minute). A slot is a ring of spends. With a
+    limit of at most ``RING``, each token spent is an entry and comes back exactly ``window`` seconds after it was
+    spent, as with ``RateLimiter``. With a larger limit (an operator's), the tokens spent within
+    ``window / (RING - 1)`` of an entry's first share that entry and come back ``window`` seconds after the last of
+    them: never early, at most 59 ms late.
 
-    ``prepare(path)`` makes the file once, in the parent, before the workers start: switching a file to WAL is
-    the one step that two processes must not race on.
+    This replaced buckets in a SQLite file: 21 µs a request alone, and with two workers each re-read the pages the
+    other had just written (two workers: 4,100 requests/s with it against 6,200 with per-process buckets, same
+    run). ``prepare(path)`` makes the file before the workers start; each sizes it for its limit on opening.
     """
 
     blocking = False  # the lock is held for microseconds: waiting for it costs less than a hop to a thread
@@ -121,59 +132,81 @@ class SharedRateLimiter:
         self.path = path
         self.limit = limit
         self.window = window
-        self._local = threading.local()
+        self._ring = min(limit, RING)
+        self._merge = 0.0 if limit <= RING else window / (RING - 1)
+        self._slot_size = _HEADER.size + self._ring * _ENTRY.size
+        self._threads = threading.Lock()
+        self._file = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+        size = SLOTS * self._slot_size
+        fcntl.flock(self._file, fcntl.LOCK_EX)
+        try:
+            if os.fstat(self._file).st_size < size:
+                os.ftruncate(self._file, size)  # sparse: only the pages of slots in use take memory
+        finally:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._map = mmap.mmap(self._file, size)
 
     @staticmethod
     def prepare(path: Path) -> Path:
-        conn = sqlite3.connect(path, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS spent (key TEXT NOT NULL, at REAL NOT NULL)")
-            conn.execute("CREATE INDEX IF NOT EXISTS spent_key_at ON spent (key, at)")
-            conn.execute("CREATE TABLE IF NOT EXISTS bucket (key TEXT PRIMARY KEY, out INTEGER NOT NULL) WITHOUT ROWID")
-        finally:
-            conn.close()
-        path.with_name(path.name + ".lock").touch()
+        path.touch(mode=0o600)
         return path
 
-    def _opened(self) -> tuple[sqlite3.Connection, int]:
-        opened = getattr(self._local, "opened", None)
-        if opened is None:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA synchronous=OFF")
-            lock = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            opened = self._local.opened = (conn, lock)
-        return opened
-
     def take(self, key: str) -> RateDecision:
-        """Spend one token of ``key``'s bucket if one is there, deciding under the file lock."""
+        """Spend one token of ``key``'s bucket if one is there."""
         now = time.time()  # wall-clock time: the processes share it, as they would not share a monotonic clock
-        conn, lock = self._opened()
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+        with self._threads:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
             try:
-                back = conn.execute("DELETE FROM spent WHERE key = ? AND at <= ?", (key, now - self.window)).rowcount
-                found = conn.execute("SELECT out FROM bucket WHERE key = ?", (key,)).fetchone()
-                out = (found[0] if found else 0) - back
-                allowed = out < self.limit
-                if allowed:
-                    conn.execute("INSERT INTO spent (key, at) VALUES (?, ?)", (key, now))
-                    out += 1
-                if allowed or back:
-                    conn.execute("REPLACE INTO bucket (key, out) VALUES (?, ?)", (key, out))
-                if allowed:  # the decision reads only the newest token then: this one
-                    oldest = newest = now
-                else:
-                    (oldest,) = conn.execute("SELECT MIN(at) FROM spent WHERE key = ?", (key,)).fetchone()
-                    (newest,) = conn.execute("SELECT MAX(at) FROM spent WHERE key = ?", (key,)).fetchone()
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-        return decide(out if allowed else self.limit + 1, oldest, newest, now, self.limit, self.window)
+                return self._take(self._slot(digest, now), now)
+            finally:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+
+    def _entry(self, slot: int, index: int) -> int:
+        return slot + _HEADER.size + (index % self._ring) * _ENTRY.size
+
+    def _take(self, slot: int, now: float) -> RateDecision:
+        mapped, ring = self._map, self._ring
+        digest, head, size, out, _ = _HEADER.unpack_from(mapped, slot)
+        while size:  # the spends whose tokens have come back
+            _first, last, tokens = _ENTRY.unpack_from(mapped, self._entry(slot, head))
+            if last + self.window > now:
+                break
+            out, head, size = out - tokens, (head + 1) % ring, size - 1
+        allowed = out < self.limit
+        if allowed:
+            newest = self._entry(slot, head + size - 1)
+            first, _last, tokens = _ENTRY.unpack_from(mapped, newest) if size else (0.0, 0.0, 0)
+            if size and (now - first < self._merge or size == ring):
+                _ENTRY.pack_into(mapped, newest, first, now, tokens + 1)
+            else:
+                _ENTRY.pack_into(mapped, self._entry(slot, head + size), now, now, 1)
+                size += 1
+            out += 1
+        _HEADER.pack_into(mapped, slot, digest, head, size, out, now)
+        oldest = _ENTRY.unpack_from(mapped, self._entry(slot, head))[1] if size else None
+        newest_time = _ENTRY.unpack_from(mapped, self._entry(slot, head + size - 1))[1] if size else None
+        return decide(out if allowed else self.limit + 1, oldest, newest_time, now, self.limit, self.window)
+
+    def _slot(self, digest: bytes, now: float) -> int:
+        """The offset of ``digest``'s slot, taking one for it when it has none."""
+        start = int.from_bytes(digest[:8], "little") % SLOTS
+        offsets = [((start + n) % SLOTS) * self._slot_size for n in range(PROBES)]
+        free: int | None = None
+        for offset in offsets:
+            held, head, size, _out, _used = _HEADER.unpack_from(self._map, offset)
+            if held == digest:
+                return offset
+            if free is None and (size == 0 or self._spent_long_ago(offset, head, size, now)):
+                free = offset
+        if free is None:
+            free = min(offsets, key=lambda offset: _HEADER.unpack_from(self._map, offset)[4])
+        _HEADER.pack_into(self._map, free, digest, 0, 0, 0, now)
+        return free
+
+    def _spent_long_ago(self, slot: int, head: int, size: int, now: float) -> bool:
+        """Whether every token of the slot has come back (its newest spend is a window old)."""
+        return _ENTRY.unpack_from(self._map, self._entry(slot, head + size - 1))[1] + self.window <= now
 
 
 class DatabaseRateLimiter:
