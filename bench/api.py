@@ -10,9 +10,10 @@ Runs: ``cleverinvo serve --workers 1`` on ``GET /api/v1/clients`` (20 rows), ``G
 ``GET /api/v1/clients`` (rate limit raised with ``CLEVERINVO_RATE_LIMIT``, an operator setting); the *ceiling*, a
 bare Starlette app under uvicorn's defaults (h11, asyncio) answering the same JSON bytes from memory; the *data
 limit*, a bare Starlette endpoint running the lists' SQL with the standard library's sqlite3 and returning its rows
-as JSON. Each server gets 3 s of load on ``GET /api/v1/clients`` before it is measured (not counted): a server
-just started still has its render processes importing and its caches empty. Absolute figures move with the
-machine's other load; the ratios within one run are what count.
+as JSON. All four run at once: each gets 3 s of load on ``GET /api/v1/clients`` first (not counted: a server just
+started still has its render processes importing and its caches empty), then the lists are measured in
+``--rounds`` turns, each server and bar in turn, and each figure is the median of its rounds. Absolute figures move
+with the machine's other load (over minutes, on a shared machine); the ratios within one run are what count.
 
 The load generator is ``wrk`` (Debian package) when it is on the PATH, otherwise an asyncio + httpx loop with the
 same number of connections; either way it talks only to 127.0.0.1, for a fixed time.
@@ -48,6 +49,7 @@ from bench._common import (
     copy_invoices,
     invoice_body,
     make_key,
+    median,
     percentile,
     seed,
     serve,
@@ -325,6 +327,7 @@ def prepare(db: str, clients: int, invoices: int) -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement (default 10)")
+    parser.add_argument("--rounds", type=int, default=5, help="turns the list measurements are taken in (default 5)")
     parser.add_argument("--concurrency", type=int, default=16, help="open connections (default 16)")
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--invoices", type=int, default=100_000)
@@ -362,68 +365,82 @@ def wait_for_pdfs(db: str, since: dt.datetime, limit: float = 60.0) -> tuple[flo
         time.sleep(0.25)
 
 
+def combined(rounds: list[Result]) -> Result:
+    """The rounds of one measurement as one: the median rate and latencies, every request and failure counted."""
+    return Result(
+        rps=median([r.rps for r in rounds]),
+        p50_ms=median([r.p50_ms for r in rounds]),
+        p99_ms=median([r.p99_ms for r in rounds]),
+        requests=sum(r.requests for r in rounds),
+        bad=sum(r.bad for r in rounds),
+        detail=" ".join(r.detail for r in rounds if r.detail),
+    )
+
+
 def run(args: argparse.Namespace, tmp: Path) -> int:
     db = args.db or str(tmp / "api.db")
     key, client_id = prepare(db, args.clients, args.invoices)
     body = json.dumps(invoice_body(client_id, 0), default=float)
     print(
-        f"Load: {args.generator}, {args.concurrency} connections, {args.duration:g} s per measurement, "
-        f"127.0.0.1 only; {os.cpu_count()} CPUs shared by the load generator and the servers"
+        f"Load: {args.generator}, {args.concurrency} connections, {args.duration:g} s per measurement in"
+        f" {args.rounds} rounds taken in turn, 127.0.0.1 only; {os.cpu_count()} CPUs shared by the load generator"
+        " and the servers"
     )
-    results: dict[tuple[str, str], Result] = {}
+    rounds: dict[tuple[str, str], list[Result]] = {}
     bodies = tmp / "bodies.json"
     log = tmp / "server.log"
 
-    def warmed(url: str) -> None:
-        """A few seconds of load, not counted, on a server just started: its render processes import what they
-        need, its caches fill (keys, statements, SQLite's pages), and only then is it measured."""
-        measure(args.generator, url, ENDPOINTS[0], key, body, WARM_UP_SECONDS, args.concurrency, tmp)
-
-    def measured(who: str, url: str, endpoint: Endpoint) -> Result:
-        result = measure(args.generator, url, endpoint, key, body, args.duration, args.concurrency, tmp)
-        results[(who, endpoint.name)] = result
+    def measure_into(who: str, url: str, endpoint: Endpoint, seconds: float) -> Result:
+        result = measure(args.generator, url, endpoint, key, body, seconds, args.concurrency, tmp)
+        rounds.setdefault((who, endpoint.name), []).append(result)
         print(f"  {who:<10} {endpoint.name}: {result.rps:.0f} rps, p99 {result.p99_ms:.1f} ms {result.detail}")
         return result
 
-    pdf_wait: tuple[float, int] = (float("nan"), -1)
-    for workers in (1, 2):
-        server = serve(db, log, workers=workers)
-        try:
-            with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as http:
-                created = http.post("/api/v1/invoices", content=body, headers={"Content-Type": "application/json"})
-                bodies.write_text(
-                    json.dumps(
-                        {
-                            "clients": http.get("/api/v1/clients").text,
-                            "invoices": http.get("/api/v1/invoices?limit=100").text,
-                            "created": created.text,
-                        }
-                    )
-                )
-            warmed(server.url)
-            for endpoint in ENDPOINTS if workers == 1 else ENDPOINTS[:1]:
-                since = clock.now()
-                measured(f"server {workers}w", server.url, endpoint)
-                if endpoint.method == "POST":
-                    pdf_wait = wait_for_pdfs(db, since)
-                    print(f"  every PDF stored {pdf_wait[0]:.1f} s after the load stopped ({pdf_wait[1]} missing)")
-        finally:
-            stop(server.process)
-    process, url = start_bare("bench.api:ceiling_app", {BODIES_VAR: str(bodies)}, log)
-    try:
-        warmed(url)
-        for endpoint in ENDPOINTS:
-            measured("ceiling", url, endpoint)
-    finally:
-        stop(process)
     account_id = cleverinvo.core.open(db).books(ACCOUNT).account_id
-    process, url = start_bare("bench.api:data_limit_app", {DATA_DB_VAR: db, DATA_ACCOUNT_VAR: account_id}, log)
+    servers = {"server 1w": serve(db, log, workers=1), "server 2w": serve(db, log, workers=2)}
+    bars: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
     try:
-        warmed(url)
-        for endpoint in ENDPOINTS[:2]:
-            measured("data limit", url, endpoint)
+        with httpx.Client(base_url=servers["server 1w"].url, headers={"Authorization": f"Bearer {key}"}) as http:
+            created = http.post("/api/v1/invoices", content=body, headers={"Content-Type": "application/json"})
+            bodies.write_text(
+                json.dumps(
+                    {
+                        "clients": http.get("/api/v1/clients").text,
+                        "invoices": http.get("/api/v1/invoices?limit=100", timeout=60).text,
+                        "created": created.text,
+                    }
+                )
+            )
+        bars["ceiling"] = start_bare("bench.api:ceiling_app", {BODIES_VAR: str(bodies)}, log)
+        bars["data limit"] = start_bare(
+            "bench.api:data_limit_app", {DATA_DB_VAR: db, DATA_ACCOUNT_VAR: account_id}, log
+        )
+        urls = {who: server.url for who, server in servers.items()} | {who: url for who, (_, url) in bars.items()}
+        # Every server is started and warmed first, then the lists are measured in turns (each a share of the
+        # duration), so that the machine's speed, which drifts over minutes, weighs on the servers and their bars
+        # alike.
+        for url in urls.values():
+            measure(args.generator, url, ENDPOINTS[0], key, body, WARM_UP_SECONDS, args.concurrency, tmp)
+        reads = [
+            (who, endpoint)
+            for endpoint in ENDPOINTS[:2]
+            for who in urls
+            if who != "server 2w" or endpoint is ENDPOINTS[0]
+        ]
+        for _ in range(args.rounds):
+            for who, endpoint in reads:
+                measure_into(who, urls[who], endpoint, args.duration / args.rounds)
+        since = clock.now()
+        measure_into("server 1w", urls["server 1w"], ENDPOINTS[2], args.duration)
+        pdf_wait = wait_for_pdfs(db, since)
+        print(f"  every PDF stored {pdf_wait[0]:.1f} s after the load stopped ({pdf_wait[1]} missing)")
+        measure_into("ceiling", urls["ceiling"], ENDPOINTS[2], args.duration)
     finally:
-        stop(process)
+        for server in servers.values():
+            stop(server.process)
+        for process, _url in bars.values():
+            stop(process)
+    results = {measured: combined(taken) for measured, taken in rounds.items()}
     report(results, args, pdf_wait)
     bad = sum(r.bad for (who, _), r in results.items() if who.startswith("server"))
     if bad:

@@ -100,22 +100,23 @@ class Edit:
         )
 
 
-def summary_fields(row: Any, cur: Currency) -> dict[str, Any]:
-    """What every document's summary (``DocumentSummary``) takes from its stored row and client."""
-    return {
-        "id": row.id,
-        "client_id": row.client.id,
-        "number": row.number,
-        "currency": cur,
-        "issue_date": row.issue_date,
-        "subtotal": from_minor(row.subtotal_minor, cur),
-        "discount_total": from_minor(row.discount_minor, cur),
-        "tax_total": from_minor(row.tax_minor, cur),
-        "total": from_minor(row.total_minor, cur),
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-        "client": client_ref(row.client),
-    }
+def summary_values(row: Any, cur: Currency) -> tuple[Any, ...]:
+    """What every document's summary (``DocumentSummary``) takes from its stored row and client, in the order of
+    its fields: a summary is made by position (a list makes a hundred; keywords and dicts cost a third more)."""
+    return (
+        row.id,
+        row.client.id,
+        row.number,
+        cur,
+        row.issue_date,
+        from_minor(row.subtotal_minor, cur),
+        from_minor(row.discount_minor, cur),
+        from_minor(row.tax_minor, cur),
+        from_minor(row.total_minor, cur),
+        row.created_at,
+        row.updated_at,
+        client_ref(row.client),
+    )
 
 
 def detail_fields(row: Any, lines: Sequence[Any], cur: Currency) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import peewee as pw
 
 from cleverinvo.core import accounts, clock
 from cleverinvo.core.billing import events, issuing, numbering
-from cleverinvo.core.billing.drafts import Drafts, Edit, detail_fields, summary_fields
+from cleverinvo.core.billing.drafts import Drafts, Edit, detail_fields, summary_values
 from cleverinvo.core.billing.lines import MAX_AMOUNT, line_fields
 from cleverinvo.core.delivery import links
 from cleverinvo.core.einvoice.semantic import invoice_document
@@ -146,29 +146,30 @@ _NEWEST = Prepared(
 )
 
 
-# A row of ``_NEWEST`` read by name, as ``_summary_fields`` reads a model's (tuples made in C: a page reads 100).
+# A row of ``_NEWEST`` read by name, as ``_summary_values`` reads a model's (tuples made in C: a page reads 100).
 _ListedInvoice = namedtuple("_ListedInvoice", (*(f.name for f in _LISTED_INVOICE), "client"))  # type: ignore[misc]
 _ListedClient = namedtuple("_ListedClient", (f.name for f in _LISTED_CLIENT))  # type: ignore[misc]
 _SPLIT = len(_LISTED_INVOICE)
 
 
 def _listed(values: tuple[Any, ...]) -> tuple[Any, str]:
-    """A row of ``_NEWEST`` as what ``_summary_fields`` reads, and its status."""
+    """A row of ``_NEWEST`` as what ``_summary_values`` reads, and its status."""
     return _ListedInvoice(*values[:_SPLIT], _ListedClient._make(values[_SPLIT:-1])), values[-1]
 
 
 _STATUSES = {status.value: status for status in Status}  # a dict lookup: Enum's own call costs 0.3 µs a row
 
 
-def _summary_fields(row: Any, status: str) -> dict[str, Any]:
+def _summary_values(row: Any, status: str) -> tuple[Any, ...]:
+    """An ``InvoiceSummary``'s fields in order, from a stored row (or a row of ``_NEWEST``) and its status."""
     cur = currency(row.currency)
-    return {
-        **summary_fields(row, cur),
-        "due_date": row.due_date,
-        "amount_paid": from_minor(row.paid_minor, cur),
-        "amount_credited": from_minor(row.credited_minor, cur),
-        "status": _STATUSES[status],
-    }
+    return (
+        *summary_values(row, cur),
+        row.due_date,
+        from_minor(row.paid_minor, cur),
+        from_minor(row.credited_minor, cur),
+        _STATUSES[status],
+    )
 
 
 def _payment_record(row: models.Payment, cur: Currency) -> Payment:
@@ -221,7 +222,7 @@ class Invoices(Drafts):
         cur = currency(row.currency)
         payments = models.Payment.select().where(models.Payment.invoice == row.id)
         return Invoice(
-            **_summary_fields(row, row.status),
+            *_summary_values(row, row.status),
             **detail_fields(row, self._stored_rows(row.id), cur),
             payments=tuple(
                 _payment_record(p, cur) for p in payments.order_by(models.Payment.paid_on, models.Payment.created_at)
@@ -258,13 +259,13 @@ class Invoices(Drafts):
                     account=self.account_id, today=clock.today(), limit=paging.limit, offset=paging.offset
                 )
             )
-            items = tuple(InvoiceSummary(**_summary_fields(*_listed(r))) for r in page)
+            items = tuple(InvoiceSummary(*_summary_values(*_listed(r))) for r in page)
             return Page(items=items, total=total, page=paging.page, limit=paging.limit)
         return self._page(paging, self._scope(paging.search), where, self._summary)
 
     @staticmethod
     def _summary(row: models.Invoice) -> InvoiceSummary:
-        return InvoiceSummary(**_summary_fields(row, row.status))
+        return InvoiceSummary(*_summary_values(row, row.status))
 
     # Writing ------------------------------------------------------------------------------------------------
 

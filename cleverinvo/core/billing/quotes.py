@@ -14,7 +14,7 @@ import peewee as pw
 
 from cleverinvo.core import accounts, clock
 from cleverinvo.core.billing import events, numbering
-from cleverinvo.core.billing.drafts import Drafts, Edit, detail_fields, summary_fields
+from cleverinvo.core.billing.drafts import Drafts, Edit, detail_fields, summary_values
 from cleverinvo.core.billing.invoices import Invoices
 from cleverinvo.core.billing.lines import line_fields
 from cleverinvo.core.delivery import links
@@ -63,9 +63,9 @@ def status_sql(today: dt.date) -> pw.Node:
     )
 
 
-def _summary_fields(row: models.Quote, status: str) -> dict[str, Any]:
-    cur = currency(row.currency)
-    return {**summary_fields(row, cur), "valid_until": row.valid_until, "status": QuoteStatus(status)}
+def _summary_values(row: models.Quote, status: str) -> tuple[Any, ...]:
+    """A ``QuoteSummary``'s fields in order, from a stored row and its status."""
+    return (*summary_values(row, currency(row.currency)), row.valid_until, QuoteStatus(status))
 
 
 class Quotes(Drafts):
@@ -96,7 +96,7 @@ class Quotes(Drafts):
         cur = currency(row.currency)
         invoice = models.Invoice.select(models.Invoice.id).where(models.Invoice.quote_id == row.id).get_or_none()
         return Quote(
-            **_summary_fields(row, row.status),
+            *_summary_values(row, row.status),
             **detail_fields(row, self._stored_rows(row.id), cur),
             sent_at=row.sent_at,
             answered_at=row.answered_at,
@@ -118,7 +118,7 @@ class Quotes(Drafts):
 
     @staticmethod
     def _summary(row: models.Quote) -> QuoteSummary:
-        return QuoteSummary(**_summary_fields(row, row.status))
+        return QuoteSummary(*_summary_values(row, row.status))
 
     # Writing ------------------------------------------------------------------------------------------------
 
