@@ -9,8 +9,8 @@ Runs: ``cleverinvo serve --workers 1`` on ``GET /api/v1/clients`` (20 rows), ``G
 ``POST /api/v1/invoices`` (then: how long until every PDF of the invoices made is stored), ``--workers 2`` on
 ``GET /api/v1/clients`` (rate limit raised with ``CLEVERINVO_RATE_LIMIT``, an operator setting); the *ceiling*, a
 bare Starlette app under uvicorn's defaults (h11, asyncio) answering the same JSON bytes from memory; the *data
-limit*, a bare Starlette endpoint running the lists' SQL with the standard library's sqlite3 and returning its rows
-as JSON. All four run at once: each gets 3 s of load on ``GET /api/v1/clients`` first (not counted: a server just
+limit*, a bare Starlette endpoint running the lists' own SQL (as the core prepares it) with the standard library's
+sqlite3 and returning its rows as JSON. All four run at once: each gets 3 s of load on ``GET /api/v1/clients`` first (not counted: a server just
 started still has its render processes importing and its caches empty), then the lists are measured in
 ``--rounds`` turns, each server and bar in turn, and each figure is the median of its rounds. Absolute figures move
 with the machine's other load (over minutes, on a shared machine); the ratios within one run are what count.
@@ -65,7 +65,7 @@ ACCOUNT = "bench"
 BODIES_VAR = "CLEVERINVO_BENCH_BODIES"
 LIBRARY_SEEDED = 2_000  # invoices made through the library; the rest are copies of them (copy_invoices)
 DATA_DB_VAR = "CLEVERINVO_BENCH_DATA_DB"
-DATA_ACCOUNT_VAR = "CLEVERINVO_BENCH_DATA_ACCOUNT"
+DATA_SQL_VAR = "CLEVERINVO_BENCH_DATA_SQL"
 WARM_UP_SECONDS = 3.0
 
 
@@ -129,53 +129,53 @@ def ceiling_app() -> Any:
     )
 
 
-# The data limit's SQL: what the product's lists read (newest first, with the client and the derived status), written
-# out by hand. The total is not counted: the bar is the rows themselves.
-DATA_SQL = {
-    "clients": "SELECT id, name, email, address, tax_id, phone, notes, is_active, created_at, updated_at FROM client"
-    " WHERE account_id = ? AND is_active = 1 ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET 0",
-    "invoices": "SELECT i.id, i.client_id, i.number, i.currency, i.issue_date, i.due_date, i.subtotal_minor,"
-    " i.tax_minor, i.discount_minor, i.total_minor, i.paid_minor,"
-    " CASE WHEN i.stage = 'DRAFT' THEN 'DRAFT' WHEN i.paid_minor >= i.total_minor THEN 'PAID'"
-    " WHEN i.due_date < ? THEN 'OVERDUE' WHEN i.paid_minor > 0 THEN 'PARTIALLY_PAID' ELSE i.stage END,"
-    " i.created_at, i.updated_at, c.name, c.email"
-    " FROM invoice i JOIN client c ON c.id = i.client_id"
-    " WHERE i.account_id = ? ORDER BY i.created_at DESC, i.id DESC LIMIT 100 OFFSET 0",
-}
+def data_statements(db: str, account_id: str) -> dict[str, tuple[str, list[Any]]]:
+    """The SQL the product's lists run, as the core prepares it (the same text, so the bar reads what the product
+    reads: the same columns, the same derived status), with the bench account's values. The totals are left out:
+    the bar is the rows themselves."""
+    from cleverinvo.core.billing.invoices import _NEWEST as INVOICES_PAGE
+    from cleverinvo.core.clients import _NEWEST as CLIENTS_PAGES
+
+    ci = cleverinvo.core.open(db)
+    try:
+        taken = {
+            "clients": CLIENTS_PAGES[True].statement(account=account_id, limit=20, offset=0),
+            "invoices": INVOICES_PAGE.statement(account=account_id, today=clock.today(), limit=100, offset=0),
+        }
+    finally:
+        ci.close()
+    plain = {dt.date: dt.date.isoformat, bool: int}
+    return {name: (sql, [plain.get(type(p), lambda v: v)(p) for p in params]) for name, (sql, params) in taken.items()}
 
 
 def data_limit_app() -> Any:
-    """The data limit: a bare Starlette endpoint per list running its SQL with the standard library's sqlite3 on the
-    event loop (one connection, no threads) and returning the rows as JSON (``uvicorn --factory``)."""
+    """The data limit: a bare Starlette endpoint per list running the product's SQL with the standard library's
+    sqlite3 on the event loop (one connection, no threads) and returning the rows as JSON (``uvicorn --factory``)."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
 
     conn = sqlite3.connect(os.environ[DATA_DB_VAR], check_same_thread=False)
-    account = os.environ[DATA_ACCOUNT_VAR]
-    client_cols = ("id", "name", "email", "address", "taxId", "phone", "notes", "isActive", "createdAt", "updatedAt")
-    invoice_cols = (
-        *("id", "clientId", "invoiceNumber", "currency", "issueDate", "dueDate", "subtotal", "taxTotal"),
-        *("discountTotal", "total", "amountPaid", "status", "createdAt", "updatedAt"),
-    )
+    statements = json.loads(os.environ[DATA_SQL_VAR])
+
+    def rows_as_json(name: str) -> Response:
+        sql, params = statements[name]
+        cursor = conn.execute(sql, params)
+        columns: list[str] = []
+        for column, *_ in cursor.description:  # a joined table's column named as one before it gets a prefix
+            columns.append(f"client_{column}" if column in columns else column)
+        data = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return Response(json.dumps({"data": data, "total": len(data)}), media_type="application/json")
 
     async def health(request: Request) -> Response:
         return Response(b'{"status":"ok"}', media_type="application/json")
 
     async def clients(request: Request) -> Response:
-        rows = conn.execute(DATA_SQL["clients"], (account,)).fetchall()
-        data = [dict(zip(client_cols, row, strict=True)) for row in rows]
-        return Response(json.dumps({"data": data, "total": len(data)}), media_type="application/json")
+        return rows_as_json("clients")
 
     async def invoices(request: Request) -> Response:
-        rows = conn.execute(DATA_SQL["invoices"], (dt.date.today().isoformat(), account)).fetchall()
-        data = []
-        for row in rows:
-            item = dict(zip(invoice_cols, row[:14], strict=True))
-            item["client"] = {"name": row[14], "email": row[15]}
-            data.append(item)
-        return Response(json.dumps({"data": data, "total": len(data)}), media_type="application/json")
+        return rows_as_json("invoices")
 
     return Starlette(
         routes=[
@@ -412,9 +412,8 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
                 )
             )
         bars["ceiling"] = start_bare("bench.api:ceiling_app", {BODIES_VAR: str(bodies)}, log)
-        bars["data limit"] = start_bare(
-            "bench.api:data_limit_app", {DATA_DB_VAR: db, DATA_ACCOUNT_VAR: account_id}, log
-        )
+        statements = json.dumps(data_statements(db, account_id))
+        bars["data limit"] = start_bare("bench.api:data_limit_app", {DATA_DB_VAR: db, DATA_SQL_VAR: statements}, log)
         urls = {who: server.url for who, server in servers.items()} | {who: url for who, (_, url) in bars.items()}
         # Every server is started and warmed first, then the lists are measured in turns (each a share of the
         # duration), so that the machine's speed, which drifts over minutes, weighs on the servers and their bars

@@ -85,10 +85,16 @@ class Prepared:
         built = self._built[id(database)] = (sql, params, names, readers)
         return built
 
+    def statement(self, **values: Any) -> tuple[str, list[Any]]:
+        """The SQL this runs on the open database with ``values`` in the slots, and its parameters."""
+        database = models.proxy.obj
+        sql, params, names, _readers = self._built.get(id(database)) or self._prepare(database)
+        return sql, [values[name] if name is not None else param for name, param in zip(names, params, strict=True)]
+
     def rows(self, **values: Any) -> list[tuple[Any, ...]]:
         database = models.proxy.obj
-        sql, params, names, readers = self._built.get(id(database)) or self._prepare(database)
-        bound = [values[name] if name is not None else param for name, param in zip(names, params, strict=True)]
+        sql, bound = self.statement(**values)
+        _sql, _params, _names, readers = self._built[id(database)]
         rows = database.execute_sql(sql, bound).fetchall()
         if not readers:
             return rows
