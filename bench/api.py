@@ -10,10 +10,11 @@ Runs: ``cleverinvo serve --workers 1`` on ``GET /api/v1/clients`` (20 rows), ``G
 ``GET /api/v1/clients`` (rate limit raised with ``CLEVERINVO_RATE_LIMIT``, an operator setting); the *ceiling*, a
 bare Starlette app under uvicorn's defaults (h11, asyncio) answering the same JSON bytes from memory; the *data
 limit*, a bare Starlette endpoint running the lists' own SQL (as the core prepares it) with the standard library's
-sqlite3 and returning its rows as JSON. All four run at once: each gets 3 s of load on ``GET /api/v1/clients`` first (not counted: a server just
-started still has its render processes importing and its caches empty), then the lists are measured in
-``--rounds`` turns, each server and bar in turn, and each figure is the median of its rounds. Absolute figures move
-with the machine's other load (over minutes, on a shared machine); the ratios within one run are what count.
+sqlite3 and returning its rows as JSON. All four run at once: each gets 3 s of load on ``GET /api/v1/clients``
+first (not counted: a server just started still has its render processes importing and its caches empty), then
+the lists are measured in ``--rounds`` turns, each server and bar in turn, and each figure is the median of its
+rounds. Absolute figures move with the machine's other load (over minutes, on a shared machine); the ratios within
+one run are what count.
 
 The load generator is ``wrk`` (Debian package) when it is on the PATH, otherwise an asyncio + httpx loop with the
 same number of connections; either way it talks only to 127.0.0.1, for a fixed time.
