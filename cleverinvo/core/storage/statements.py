@@ -85,16 +85,21 @@ class Prepared:
         built = self._built[id(database)] = (sql, params, names, readers)
         return built
 
+    def _bound(
+        self, database: pw.Database, values: dict[str, Any]
+    ) -> tuple[str, list[Any], list[tuple[int, Callable[[Any], Any]]]]:
+        """The SQL for ``database``, its parameters with ``values`` in the slots, and the columns' readers."""
+        sql, params, names, readers = self._built.get(id(database)) or self._prepare(database)
+        return sql, [values[name] if name is not None else p for name, p in zip(names, params, strict=True)], readers
+
     def statement(self, **values: Any) -> tuple[str, list[Any]]:
         """The SQL this runs on the open database with ``values`` in the slots, and its parameters."""
-        database = models.proxy.obj
-        sql, params, names, _readers = self._built.get(id(database)) or self._prepare(database)
-        return sql, [values[name] if name is not None else param for name, param in zip(names, params, strict=True)]
+        sql, bound, _readers = self._bound(models.proxy.obj, values)
+        return sql, bound
 
     def rows(self, **values: Any) -> list[tuple[Any, ...]]:
         database = models.proxy.obj
-        sql, bound = self.statement(**values)
-        _sql, _params, _names, readers = self._built[id(database)]
+        sql, bound, readers = self._bound(database, values)
         rows = database.execute_sql(sql, bound).fetchall()
         if not readers:
             return rows
